@@ -1,0 +1,12 @@
+from django.utils.functional import SimpleLazyObject
+
+
+def memberships(request):
+    """The offices the user belongs to, for the office switcher; read only when a page uses it."""
+
+    def load():
+        if not request.user.is_authenticated:
+            return []
+        return list(request.user.memberships.select_related("office").order_by("office__short_name"))
+
+    return {"user_memberships": SimpleLazyObject(load)}

@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Membership, Office, Role, Unit, User
+from ita.models import Framework
+from ita.services import assessment_open
+
+OFFICE = {
+    "slug": "spm-chanthaburi-trat",
+    "name": "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาจันทบุรี ตราด",
+    "short_name": "สพม.จันทบุรี ตราด",
+}
+UNITS = [
+    "กลุ่มอำนวยการ",
+    "กลุ่มนโยบายและแผน",
+    "กลุ่มบริหารงานบุคคล",
+    "กลุ่มบริหารงานการเงินและสินทรัพย์",
+    "กลุ่มส่งเสริมการจัดการศึกษา",
+    "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา",
+    "กลุ่มพัฒนาครูและบุคลากรทางการศึกษา",
+    "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร",
+    "กลุ่มกฎหมายและคดี",
+    "หน่วยตรวจสอบภายใน",
+]
+# username, first name, last name, position, role, unit
+PEOPLE = [
+    ("demo-admin", "สมศรี", "ใจดี", "นักวิเคราะห์นโยบายและแผนชำนาญการพิเศษ", Role.ADMIN, "กลุ่มนโยบายและแผน"),
+    ("demo-committee", "ประเสริฐ", "มั่นคง", "นิติกรชำนาญการ", Role.COMMITTEE, "กลุ่มกฎหมายและคดี"),
+    ("demo-staff", "วิไล", "รักงาน", "นักจัดการงานทั่วไปชำนาญการ", Role.STAFF, "กลุ่มอำนวยการ"),
+]
+DEMO_PASSWORD = "demo-ita-2566"  # noqa: S105 - only set when DEBUG, and printed for the developer
+POPULATIONS = {"IIT": 62, "EIT": 420}
+
+
+class Command(BaseCommand):
+    help = "Create the demo office สพม.จันทบุรี ตราด with its units, one user per role and assessments."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        frameworks = {f.fiscal_year: f for f in Framework.objects.filter(fiscal_year__in=[2565, 2566])}
+        if len(frameworks) < 2:
+            raise CommandError("Load the 2565 and 2566 frameworks first: manage.py load_framework ita/framework/*.yaml")
+        office, _ = Office.objects.update_or_create(slug=OFFICE["slug"], defaults=OFFICE)
+        units = {name: Unit.objects.get_or_create(office=office, name=name)[0] for name in UNITS}
+        for username, first, last, position, role, unit in PEOPLE:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last, "position": position}
+            )
+            if settings.DEBUG:
+                user.set_password(DEMO_PASSWORD)
+            elif created:
+                user.set_unusable_password()
+            user.save()
+            Membership.objects.update_or_create(user=user, office=office, defaults={"role": role, "unit": units[unit]})
+        admin = User.objects.get(username="demo-admin")
+        for year, framework in sorted(frameworks.items()):
+            assessment = office.assessments.filter(fiscal_year=year).first()
+            if assessment is None:
+                assessment = assessment_open(office=office, framework=framework, user=admin)
+            for target in assessment.respondent_targets.select_related("rule__instrument"):
+                if target.population is None:
+                    target.population = POPULATIONS[target.rule.instrument.code]
+                    target.save(update_fields=["population", "updated_at"])
+        self.stdout.write(self.style.SUCCESS(f"Demo office {office.short_name} is ready."))
+        if settings.DEBUG:
+            self.stdout.write(f"Log in as demo-admin, demo-committee or demo-staff with the password {DEMO_PASSWORD}")
+        else:
+            self.stdout.write("Set the demo users' passwords with: manage.py changepassword demo-admin")

@@ -1,0 +1,30 @@
+"""Access helpers used by every office view.
+
+Someone who is not a member of an office gets 404: the office's pages do not exist for them.
+A member whose role does not allow the action gets 403.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from accounts.models import Membership, Role
+
+
+def membership_for(user, office_slug: str) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("office", "unit").filter(user=user, office__slug=office_slug).first()
+
+
+def get_membership_or_404(request: HttpRequest, office_slug: str, *, roles: Iterable[Role] | None = None) -> Membership:
+    """The request user's membership of the office, checked against the allowed roles."""
+    membership = membership_for(request.user, office_slug)
+    if membership is None:
+        raise Http404("No such office.")
+    if roles is not None and membership.role not in set(roles):
+        raise PermissionDenied("Your role in this office does not allow this.")
+    request.session["current_office"] = membership.office.slug
+    request.membership = membership
+    return membership

@@ -1,0 +1,94 @@
+"""The catalogue is loaded from the year's file; a site admin corrects facts here when the
+year's official manual says otherwise (and should carry the correction into the file)."""
+
+from django.contrib import admin
+
+from ita.models import (
+    Assessment,
+    Framework,
+    Indicator,
+    Instrument,
+    ItemDefinition,
+    ItemRequirement,
+    Milestone,
+    RatingBand,
+    RespondentRule,
+    RespondentTarget,
+    SubIndicator,
+)
+
+FACT_FIELDS = ["unconfirmed", "note", "source"]
+
+
+class InstrumentInline(admin.TabularInline):
+    model = Instrument
+    extra = 0
+    fields = ["code", "name_th", "name_en", "weight", "order", *FACT_FIELDS]
+
+
+class RatingBandInline(admin.TabularInline):
+    model = RatingBand
+    extra = 0
+    fields = ["order", "code", "label_th", "label_en", "min_total", "min_each_instrument", "passing", *FACT_FIELDS]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["code", "name_th", "name_en", "start", "end", *FACT_FIELDS]
+
+
+class RespondentRuleInline(admin.TabularInline):
+    model = RespondentRule
+    extra = 0
+    fields = ["instrument", "population_th", "min_count", "percent", "max_count", *FACT_FIELDS]
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["fiscal_year", "name_th", "rating_scheme", "updated_at"]
+    inlines = [InstrumentInline, RatingBandInline, RespondentRuleInline, MilestoneInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["number", "name_th", "instrument", "weight", "framework", "unconfirmed"]
+    list_filter = ["framework", "unconfirmed"]
+    list_select_related = ["framework", "instrument"]
+
+
+@admin.register(SubIndicator)
+class SubIndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "indicator", "unconfirmed"]
+    list_filter = ["indicator__framework"]
+    list_select_related = ["indicator"]
+
+
+class ItemRequirementInline(admin.TabularInline):
+    model = ItemRequirement
+    extra = 0
+    fields = ["order", "text_th", "text_en", *FACT_FIELDS]
+
+
+@admin.register(ItemDefinition)
+class ItemDefinitionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "sub_indicator", "framework", "unconfirmed"]
+    list_filter = ["framework", "unconfirmed"]
+    list_select_related = ["framework", "sub_indicator"]
+    search_fields = ["code", "name_th", "name_en"]
+    inlines = [ItemRequirementInline]
+
+
+class RespondentTargetInline(admin.TabularInline):
+    model = RespondentTarget
+    extra = 0
+    fields = ["rule", "population", "required_override", "deadline"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["office", "fiscal_year", "framework", "created_at"]
+    list_filter = ["fiscal_year"]
+    list_select_related = ["office", "framework"]
+    raw_id_fields = ["opened_by"]
+    inlines = [RespondentTargetInline]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ItaConfig(AppConfig):
+    name = "ita"
+    verbose_name = _("ITA framework and assessments")

@@ -1,0 +1,24 @@
+"""Setup steps that other apps add to opening an assessment.
+
+Dependencies point one way (accounts ← ita ← oit, spdca), so `ita` cannot call the apps that
+build on it. Each of those registers, in its AppConfig.ready(), a function that sets up its own
+rows for a new assessment (the OIT items, later the SPDCA cycle); `assessment_open` runs them
+in registration order inside its transaction.
+"""
+
+from collections.abc import Callable
+
+AssessmentSetup = Callable[..., None]
+
+_assessment_setups: list[AssessmentSetup] = []
+
+
+def on_assessment_open(setup: AssessmentSetup) -> AssessmentSetup:
+    """Register `setup(*, assessment)` to run when an assessment is opened."""
+    if setup not in _assessment_setups:
+        _assessment_setups.append(setup)
+    return setup
+
+
+def assessment_setups() -> list[AssessmentSetup]:
+    return list(_assessment_setups)

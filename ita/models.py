@@ -1,0 +1,335 @@
+"""The ITA framework catalogue of each fiscal year, and the assessments that use it.
+
+Everything year-specific (weights, items, rating bands, respondent rules, calendar) is data
+loaded from `ita/framework/<year>.yaml`, never code.
+"""
+
+import math
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Office
+from core.i18n import localized
+from core.models import BaseModel
+from core.thai import fiscal_year_label
+
+
+class Framework(BaseModel):
+    class RatingScheme(models.TextChoices):
+        LETTER = "letter", _("Letter grades (AA–F)")
+        LEVEL = "level", _("Rating levels (ผ่านดีเยี่ยม … ต้องปรับปรุงโดยด่วน)")
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), unique=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    rating_scheme = models.CharField(_("rating scheme"), max_length=10, choices=RatingScheme.choices)
+    rating_source = models.TextField(_("source of the rating rule"), blank=True)
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("ita:framework-detail", args=[self.fiscal_year])
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def milestone_end(self, code: str):
+        """The last day of a calendar milestone, or None when the year has no such milestone."""
+        milestone = next((m for m in self.milestones.all() if m.code == code), None)
+        return milestone.end if milestone else None
+
+
+class Fact(BaseModel):
+    """A catalogue entry with its provenance; unconfirmed facts are shown with a badge."""
+
+    unconfirmed = models.BooleanField(_("unconfirmed"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Instrument(Fact):
+    class Code(models.TextChoices):
+        IIT = "IIT", "IIT"
+        EIT = "EIT", "EIT"
+        OIT = "OIT", "OIT"
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="instruments")
+    code = models.CharField(max_length=3, choices=Code.choices)
+    name_th = models.CharField(max_length=255)
+    name_en = models.CharField(max_length=255, blank=True)
+    weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="instrument_unique_code")]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.framework.fiscal_year}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class Indicator(Fact):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="indicators")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name_th = models.CharField(max_length=255)
+    name_en = models.CharField(max_length=255, blank=True)
+    weight = models.DecimalField(
+        _("relative weight"), max_digits=6, decimal_places=3, default=Decimal(1),
+        help_text=_("Weight inside its instrument; equal weights give the plain mean."),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="indicator_unique_number")]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name_th}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class SubIndicator(Fact):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="sub_indicators")
+    code = models.CharField(max_length=10)
+    name_th = models.CharField(max_length=255)
+    name_en = models.CharField(max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "code"], name="subindicator_unique_code")]
+        verbose_name = _("sub-indicator")
+        verbose_name_plural = _("sub-indicators")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_th}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class ItemDefinition(Fact):
+    """An OIT item of one year's framework (O1–O43 in 2566).
+
+    Codes change meaning between years (O29 is the complaint guideline in 2565 and complaint
+    statistics in 2566), so an item is always identified by its framework and code together.
+    """
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
+    sub_indicator = models.ForeignKey(SubIndicator, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("code"), max_length=10)
+    number = models.PositiveSmallIntegerField()
+    group_th = models.CharField(max_length=255)
+    group_en = models.CharField(max_length=255, blank=True)
+    name_th = models.CharField(max_length=500)
+    name_en = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="itemdefinition_unique_code")]
+        verbose_name = _("OIT item definition")
+        verbose_name_plural = _("OIT item definitions")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_th}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def group(self) -> str:
+        return localized(self, "group")
+
+
+class ItemRequirement(Fact):
+    """One of an item's minimum required contents, a line of its checklist."""
+
+    item = models.ForeignKey(ItemDefinition, on_delete=models.CASCADE, related_name="requirements")
+    order = models.PositiveSmallIntegerField()
+    text_th = models.TextField()
+    text_en = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["item", "order"], name="itemrequirement_unique_order")]
+        verbose_name = _("required content")
+        verbose_name_plural = _("required contents")
+
+    def __str__(self) -> str:
+        return f"{self.item.code}.{self.order} {self.text_th[:60]}"
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")
+
+
+class RatingBand(Fact):
+    """A level of the year's rating; bands are checked in order and the first match wins."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="rating_bands")
+    code = models.CharField(max_length=20)
+    label_th = models.CharField(max_length=100)
+    label_en = models.CharField(max_length=100, blank=True)
+    min_total = models.DecimalField(_("minimum total"), max_digits=5, decimal_places=2)
+    min_each_instrument = models.DecimalField(
+        _("minimum of each instrument"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    passing = models.BooleanField(_("passing"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="ratingband_unique_code")]
+        verbose_name = _("rating band")
+        verbose_name_plural = _("rating bands")
+
+    def __str__(self) -> str:
+        return self.label_th
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
+
+
+class RespondentRule(Fact):
+    """How many respondents a perception survey (IIT or EIT) needs for a given population."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="respondent_rules")
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="respondent_rules")
+    population_th = models.CharField(max_length=500)
+    population_en = models.CharField(max_length=500, blank=True)
+    min_count = models.PositiveIntegerField(_("minimum respondents"))
+    percent = models.DecimalField(
+        _("share of the population (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    max_count = models.PositiveIntegerField(_("maximum needed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["instrument__order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "instrument"], name="respondentrule_unique")]
+        verbose_name = _("respondent rule")
+        verbose_name_plural = _("respondent rules")
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} {self.framework.fiscal_year}"
+
+    @property
+    def population(self) -> str:
+        return localized(self, "population")
+
+    def required_for(self, population: int) -> int:
+        """min(population, max(min_count, ⌈population × percent⌉), max_count): all if fewer."""
+        needed = self.min_count
+        if self.percent is not None:
+            needed = max(needed, math.ceil(population * self.percent / 100))
+        if self.max_count is not None:
+            needed = min(needed, self.max_count)
+        return min(population, needed)
+
+
+class Milestone(Fact):
+    """A step of the year's assessment calendar."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="milestones")
+    code = models.CharField(max_length=40)
+    name_th = models.CharField(max_length=255)
+    name_en = models.CharField(max_length=255, blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["start", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="milestone_unique_code")]
+        verbose_name = _("calendar milestone")
+        verbose_name_plural = _("calendar milestones")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class Assessment(BaseModel):
+    """One office's ITA in one fiscal year, under that year's framework."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="assessments")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["office", "fiscal_year"], name="assessment_unique_year")]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.office} · {fiscal_year_label(self.fiscal_year)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("spdca:dashboard", args=[self.office.slug, self.fiscal_year])
+
+
+class RespondentTarget(BaseModel):
+    """The number of IIT or EIT respondents an assessment must reach, and by when."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondent_targets")
+    rule = models.ForeignKey(RespondentRule, on_delete=models.PROTECT, related_name="+")
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    required_override = models.PositiveIntegerField(
+        _("required (from the national system)"), null=True, blank=True,
+        help_text=_("Fill in when the national system states the number; it replaces the rule."),
+    )  # fmt: skip
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["rule__instrument__order"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "rule"], name="respondenttarget_unique")]
+        verbose_name = _("respondent target")
+        verbose_name_plural = _("respondent targets")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.rule.instrument.code}"
+
+    @property
+    def required(self) -> int | None:
+        """The respondents needed: the national system's number, else the year's rule."""
+        if self.required_override is not None:
+            return self.required_override
+        if self.population is None:
+            return None
+        return self.rule.required_for(self.population)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OitConfig(AppConfig):
+    name = "oit"
+    verbose_name = _("OIT open data items")
+
+    def ready(self) -> None:
+        from ita.hooks import on_assessment_open
+        from oit.services import items_create_for_assessment
+
+        on_assessment_open(items_create_for_assessment)
