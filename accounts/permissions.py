@@ -25,6 +25,7 @@ def get_membership_or_404(request: HttpRequest, office_slug: str, *, roles: Iter
         raise Http404("No such office.")
     if roles is not None and membership.role not in set(roles):
         raise PermissionDenied("Your role in this office does not allow this.")
-    request.session["current_office"] = membership.office.slug
+    if request.session.get("current_office") != office_slug:  # write the session only on a change
+        request.session["current_office"] = office_slug
     request.membership = membership
     return membership

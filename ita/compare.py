@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from ita.models import Framework, ItemDefinition
 
@@ -14,12 +15,15 @@ def _same_name_key(name: str) -> str:
     return _NOISE.sub("", name)
 
 
+SIMILAR_ENOUGH = 0.75  # names this alike are one item reworded (or two merged), not a new one
+
+
 @dataclass
 class ItemChange:
-    kind: str  # same | moved | changed (same code, another item) | added | removed
+    kind: str  # same | moved (new code or place) | changed (reworded or merged) | added | removed
     old: ItemDefinition | None
     new: ItemDefinition | None
-    counterpart: ItemDefinition | None = None  # the same-named item under another code
+    code_was: ItemDefinition | None = None  # the other item that had this code in the old year
 
 
 @dataclass
@@ -34,7 +38,7 @@ class FrameworkDiff:
 
     @property
     def item_counts(self) -> dict[str, int]:
-        counts = {"same": 0, "moved": 0, "changed": 0, "added": 0, "removed": 0}
+        counts = dict.fromkeys(["same", "moved", "changed", "added", "removed"], 0)
         for change in self.items:
             counts[change.kind] += 1
         return counts
@@ -73,27 +77,35 @@ def framework_diff(old: Framework, new: Framework) -> FrameworkDiff:
                 (rule.instrument.code, old_rules.get(rule.instrument.code, ""), rule_text(rule))
             )
 
-    old_items, new_items = _items(old), _items(new)
-    old_by_code = {i.code: i for i in old_items}
-    old_by_name = {_same_name_key(i.name_th): i for i in old_items}
-    new_by_name = {_same_name_key(i.name_th): i for i in new_items}
-    for item in new_items:
-        before = old_by_code.get(item.code)
-        namesake = old_by_name.get(_same_name_key(item.name_th))
-        if before and _same_name_key(before.name_th) == _same_name_key(item.name_th):
-            kind = "same" if before.sub_indicator.code == item.sub_indicator.code else "moved"
-            diff.items.append(ItemChange(kind, before, item))
-        elif namesake:
-            diff.items.append(ItemChange("moved", namesake, item))
-        elif before:
-            diff.items.append(ItemChange("changed", before, item))
-        else:
-            diff.items.append(ItemChange("added", None, item))
-    matched_old = {c.old.pk for c in diff.items if c.old is not None and c.kind in ("same", "moved")}
-    for item in old_items:
-        if item.pk in matched_old:
-            continue
-        counterpart = new_by_name.get(_same_name_key(item.name_th))
-        if counterpart is None:
-            diff.items.append(ItemChange("removed", item, None))
+    diff.items = _item_changes(_items(old), _items(new))
     return diff
+
+
+def _item_changes(old_items: list[ItemDefinition], new_items: list[ItemDefinition]) -> list[ItemChange]:
+    """Pair the years' items by name, never by code alone: codes are reused for other items."""
+    old_by_name = {_same_name_key(i.name_th): i for i in old_items}
+    changes, unmatched_old = [], {i.pk: i for i in old_items}
+    for item in new_items:
+        namesake = old_by_name.get(_same_name_key(item.name_th))
+        if namesake is None:
+            changes.append(ItemChange("added", None, item))
+            continue
+        unmatched_old.pop(namesake.pk, None)
+        same_place = namesake.code == item.code and namesake.sub_indicator.code == item.sub_indicator.code
+        changes.append(ItemChange("same" if same_place else "moved", namesake, item))
+    for change in changes:
+        if change.kind != "added" or not unmatched_old:
+            continue
+        key = _same_name_key(change.new.name_th)
+        ratio, best = max(
+            (SequenceMatcher(None, key, _same_name_key(old.name_th)).ratio(), old) for old in unmatched_old.values()
+        )
+        if ratio >= SIMILAR_ENOUGH:
+            change.kind, change.old = "changed", unmatched_old.pop(best.pk)
+    changes += [ItemChange("removed", item, None) for item in unmatched_old.values()]
+    old_by_code = {i.code: i for i in old_items}
+    for change in changes:
+        was = old_by_code.get(change.new.code) if change.new else None
+        if was is not None and was != change.old:
+            change.code_was = was
+    return changes

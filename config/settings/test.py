@@ -4,7 +4,7 @@ email and in-process tasks unless REDIS_URL is set."""
 import os
 
 os.environ["DJANGO_DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-" + "x" * 50)
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from config.settings.base import *  # noqa: F403
@@ -15,3 +15,6 @@ SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Tests exercise tasks in-process; the real-worker test talks to Redis on its own.
 CELERY_TASK_ALWAYS_EAGER = True
+# Serve static files from the app folders without a collectstatic run.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,73 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role
+from ita.models import Framework
+from ita.services import assessment_open
+from tests.factories import MembershipFactory, OfficeFactory, UnitFactory
+
+FRAMEWORK_DIR = Path(__file__).resolve().parent.parent / "ita" / "framework"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real FY 2565 and 2566 frameworks once; every test rolls its own changes back."""
+    with django_db_blocker.unblock():
+        call_command("load_framework", *sorted(str(p) for p in FRAMEWORK_DIR.glob("*.yaml")), verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def framework_2565(db):
+    return Framework.objects.get(fiscal_year=2565)
+
+
+@pytest.fixture
+def framework_2566(db):
+    return Framework.objects.get(fiscal_year=2566)
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory()
+
+
+@pytest.fixture
+def unit(office):
+    return UnitFactory(office=office)
+
+
+@pytest.fixture
+def admin_member(office, unit):
+    return MembershipFactory(office=office, role=Role.ADMIN, unit=unit)
+
+
+@pytest.fixture
+def committee_member(office, unit):
+    return MembershipFactory(office=office, role=Role.COMMITTEE, unit=unit)
+
+
+@pytest.fixture
+def staff_member(office, unit):
+    return MembershipFactory(office=office, role=Role.STAFF, unit=unit)
+
+
+@pytest.fixture
+def other_office_admin(db):
+    return MembershipFactory(role=Role.ADMIN)
+
+
+@pytest.fixture
+def assessment(office, admin_member, framework_2566):
+    return assessment_open(office=office, framework=framework_2566, user=admin_member.user)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
