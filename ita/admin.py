@@ -92,3 +92,42 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_select_related = ["office", "framework"]
     raw_id_fields = ["opened_by"]
     inlines = [RespondentTargetInline]
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "weight", "framework", "unconfirmed"]
+    list_filter = ["framework"]
+
+
+@admin.register(ItemRequirement)
+class ItemRequirementAdmin(admin.ModelAdmin):
+    list_display = ["item", "order", "text_th", "unconfirmed"]
+    list_filter = ["item__framework", "unconfirmed"]
+    list_select_related = ["item"]
+    search_fields = ["item__code", "text_th", "text_en"]
+
+
+@admin.register(RatingBand)
+class RatingBandAdmin(admin.ModelAdmin):
+    list_display = ["label_th", "min_total", "min_each_instrument", "passing", "framework", "unconfirmed"]
+    list_filter = ["framework"]
+
+
+@admin.register(RespondentRule)
+class RespondentRuleAdmin(admin.ModelAdmin):
+    list_display = ["instrument", "min_count", "percent", "max_count", "framework", "unconfirmed"]
+    list_filter = ["framework"]
+    list_select_related = ["instrument", "framework"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["name_th", "start", "end", "framework", "unconfirmed"]
+    list_filter = ["framework"]
+
+
+@admin.register(RespondentTarget)
+class RespondentTargetAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "rule", "population", "required_override", "deadline"]
+    list_select_related = ["assessment__office", "rule__instrument"]

@@ -71,3 +71,11 @@ def test_the_demo_prints_no_password_outside_debug(settings):
     call_command("seed_demo", stdout=out)
     assert "demo-ita-2566" not in out.getvalue()
     assert not User.objects.get(username="demo-admin").has_usable_password()
+
+
+def test_every_model_has_an_admin():
+    from django.apps import apps
+    from django.contrib import admin
+
+    ours = [m for m in apps.get_models() if m._meta.app_label in {"accounts", "ita", "oit", "spdca", "reports"}]
+    assert [m.__name__ for m in ours if not admin.site.is_registered(m)] == []
