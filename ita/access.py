@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
@@ -13,9 +13,6 @@ def get_assessment_or_404(
 ) -> Assessment:
     """The office's assessment of a fiscal year, for a member whose role is allowed."""
     membership = get_membership_or_404(request, office_slug, roles=roles)
-    assessment = get_object_or_404(
+    return get_object_or_404(
         Assessment.objects.select_related("framework", "office"), office=membership.office, fiscal_year=fiscal_year
     )
-    if assessment.office_id != membership.office_id:  # pragma: no cover - the filter already ensures it
-        raise Http404
-    return assessment

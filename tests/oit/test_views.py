@@ -4,6 +4,7 @@ from django.urls import reverse
 from ita.services import assessment_open
 from oit.models import Item
 from tests.factories import MembershipFactory, OfficeFactory
+from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +39,11 @@ def test_another_office_gets_404(client, assessment, other_office_admin):
     assert client.get(items_url(assessment)).status_code == 404
 
 
-def test_the_query_count_does_not_grow_with_items(client, assessment, staff_member, framework_2565,
-                                                  django_assert_num_queries):  # fmt: skip
+def test_the_query_count_does_not_grow_with_items(client, assessment, staff_member, framework_2565):
+    def grow():
+        assessment_open(office=assessment.office, framework=framework_2565, user=staff_member.user)
+        admin = MembershipFactory(office=OfficeFactory())
+        assessment_open(office=admin.office, framework=framework_2565, user=admin.user)
+
     client.force_login(staff_member.user)
-    client.get(items_url(assessment))
-    with django_assert_num_queries(8) as before:
-        client.get(items_url(assessment))
-    assessment_open(office=assessment.office, framework=framework_2565, user=staff_member.user)
-    admin = MembershipFactory(office=OfficeFactory())
-    assessment_open(office=admin.office, framework=framework_2565, user=admin.user)
-    with django_assert_num_queries(len(before.captured_queries)):
-        client.get(items_url(assessment))
+    assert_queries_constant(client, items_url(assessment), expected=8, grow=grow)

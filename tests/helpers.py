@@ -1,0 +1,15 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def assert_queries_constant(client, url: str, *, expected: int, grow) -> None:
+    """The page at `url` runs `expected` queries, and still does after `grow()` adds data."""
+    client.get(url)  # the first request fills per-process caches (content types, ...)
+    counts = []
+    for step in ("before", "after"):
+        if step == "after":
+            grow()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts == [expected, expected], "\n".join(q["sql"][:200] for q in queries.captured_queries)
