@@ -1,0 +1,59 @@
+"""The ITA arithmetic, driven by the year's framework data.
+
+OIT: an item scores 0 or 100; a sub-indicator scores the share of its items passed; an indicator
+the mean of its sub-indicators. An instrument scores the weighted mean of its indicators (equal
+weights in the data give the plain mean, so OIT = mean(indicator 9, indicator 10)). The total is
+the sum of the instrument scores times their weights (IIT 30, EIT 30, OIT 40). Scores are kept
+exact and rounded to two decimals, half up, only for display, as the published results are.
+"""
+
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from ita.models import RatingBand
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def rounded(score: Decimal) -> Decimal:
+    """Two decimals, half up: 38.305 → 38.31."""
+    return score.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def share_passed(passed: int, total: int) -> Decimal:
+    """A sub-indicator's score: the percentage of its items that passed."""
+    if total <= 0:
+        raise ValueError("A sub-indicator needs at least one item.")
+    return HUNDRED * passed / total
+
+
+def mean(scores: Iterable[Decimal]) -> Decimal:
+    scores = list(scores)
+    if not scores:
+        raise ValueError("Nothing to average.")
+    return sum(scores, Decimal(0)) / len(scores)
+
+
+def weighted_mean(scores: Mapping[object, Decimal], weights: Mapping[object, Decimal]) -> Decimal:
+    total_weight = sum((weights[key] for key in scores), Decimal(0))
+    if total_weight <= 0:
+        raise ValueError("The weights must add up to more than zero.")
+    return sum((scores[key] * weights[key] for key in scores), Decimal(0)) / total_weight
+
+
+def total_score(instrument_scores: Mapping[str, Decimal], instrument_weights: Mapping[str, Decimal]) -> Decimal:
+    """The overall score out of 100: each instrument's score times its weight in percent."""
+    return sum(
+        (instrument_scores[code] * instrument_weights[code] / HUNDRED for code in instrument_weights), Decimal(0)
+    )
+
+
+def rating_for(bands: Iterable[RatingBand], total: Decimal, instrument_scores: Mapping[str, Decimal]) -> RatingBand:
+    """The first band, in the year's order, whose total and per-instrument minimums are met."""
+    total = rounded(total)
+    lowest = min(rounded(score) for score in instrument_scores.values())
+    for band in bands:
+        if total >= band.min_total and (band.min_each_instrument is None or lowest >= band.min_each_instrument):
+            return band
+    raise ValueError("The framework's rating bands do not cover this score.")
