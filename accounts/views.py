@@ -3,12 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import LoginForm
-
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
-    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

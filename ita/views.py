@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import get_membership_or_404
+from core.thai import ThaiCollate
 from ita.compare import framework_diff
 from ita.forms import AssessmentOpenForm, FrameworkCompareForm
 from ita.models import Framework, Indicator, ItemDefinition, SubIndicator
@@ -16,7 +17,7 @@ from ita.services import assessment_open
 @login_required
 def home(request):
     """Straight to the user's office; with several, to the one used last."""
-    memberships = list(request.user.memberships.select_related("office"))
+    memberships = list(request.user.memberships.select_related("office").order_by(ThaiCollate("office__short_name")))
     slugs = [m.office.slug for m in memberships]
     if len(memberships) == 1:
         return redirect("ita:office", memberships[0].office.slug)

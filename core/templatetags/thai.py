@@ -3,6 +3,7 @@
 from django import template
 
 from core import thai
+from core.i18n import localized
 
 register = template.Library()
 
@@ -38,6 +39,4 @@ def thai_digits(value):
 @register.filter
 def loc(obj, field):
     """`{{ item|loc:"name" }}`: the Thai or English name, following the UI language."""
-    from core.i18n import localized
-
     return localized(obj, field)
