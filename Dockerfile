@@ -12,7 +12,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput
 
-RUN useradd --create-home ita && mkdir -p /app/media && chown ita /app/media
+RUN useradd --create-home ita && mkdir -p /app/media /app/private && chown ita /app/media /app/private
 USER ita
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

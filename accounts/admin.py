@@ -25,7 +25,7 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "name", "slug", "website"]
+    list_display = ["short_name", "name", "slug", "website", "oit_required_approvals", "oit_committee_publishes"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [UnitInline]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,17 @@ class Office(BaseModel):
         help_text=_("Used in the office's public URLs; never change it once published."),
     )
     website = models.URLField(_("website"), blank=True)
+    oit_required_approvals = models.PositiveSmallIntegerField(
+        _("approvals needed per OIT item"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("How many committee members must approve an item before it can be published."),
+    )
+    oit_committee_publishes = models.BooleanField(
+        _("committee members may publish OIT items"),
+        default=False,
+        help_text=_("Otherwise only the office's administrators publish."),
+    )
 
     class Meta:
         ordering = [ThaiCollate("name")]

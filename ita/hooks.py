@@ -1,4 +1,4 @@
-"""Setup steps that other apps add to opening an assessment.
+"""Setup steps that other apps add to opening an assessment and to loading a framework.
 
 Dependencies point one way (accounts ← ita ← oit, spdca), so `ita` cannot call the apps that
 build on it. Each of those registers, in its AppConfig.ready(), a function that sets up its own
@@ -22,3 +22,18 @@ def on_assessment_open(setup: AssessmentSetup) -> AssessmentSetup:
 
 def assessment_setups() -> list[AssessmentSetup]:
     return list(_assessment_setups)
+
+
+_framework_load_hooks: list[Callable[..., None]] = []
+
+
+def on_framework_load(hook: Callable[..., None]) -> Callable[..., None]:
+    """Register `hook(*, framework)` to run after a framework load changed something, so rows
+    that other apps derive from the catalogue (an item's checklist, say) follow the new data."""
+    if hook not in _framework_load_hooks:
+        _framework_load_hooks.append(hook)
+    return hook
+
+
+def framework_load_hooks() -> list[Callable[..., None]]:
+    return list(_framework_load_hooks)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Office
 from accounts.services import audit_record
 from ita import catalogue
-from ita.hooks import assessment_setups
+from ita.hooks import assessment_setups, framework_load_hooks
 from ita.models import (
     Assessment,
     Framework,
@@ -218,6 +218,8 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None) -> LoadResult:
         ],
     )
     if result.changed:
+        for after_load in framework_load_hooks():
+            after_load(framework=framework)
         audit_record(
             office=None,
             actor=user,

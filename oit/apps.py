@@ -7,7 +7,8 @@ class OitConfig(AppConfig):
     verbose_name = _("OIT open data items")
 
     def ready(self) -> None:
-        from ita.hooks import on_assessment_open
-        from oit.services import items_create_for_assessment
+        from ita.hooks import on_assessment_open, on_framework_load
+        from oit.services import checks_create_for_framework, items_create_for_assessment
 
         on_assessment_open(items_create_for_assessment)
+        on_framework_load(checks_create_for_framework)

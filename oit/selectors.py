@@ -1,9 +1,11 @@
 """Reads of OIT items that several pages share."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count
 
+from ita import scoring
 from ita.models import Assessment, SubIndicator
 from oit.models import Item
 
@@ -18,10 +20,29 @@ class StatusRow:
     code: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     is_indicator: bool = False
+    score: Decimal | None = None  # predicted, 0–100
+    weight: Decimal = Decimal(1)
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def passed(self) -> int:
+        """Approved and published items: what the predicted score counts as passed."""
+        return self.counts[Item.Status.APPROVED] + self.counts[Item.Status.PUBLISHED]
+
+    @property
+    def segments(self) -> list[tuple[str, str, float, float]]:
+        """(status, label, start, width), in percent of the row's items, for a stacked bar."""
+        total = self.total or 1
+        segments, start = [], 0.0
+        for status in STATUSES:
+            width = 100 * self.counts[status] / total
+            if width:
+                segments.append((status.value, status.label, start, width))
+            start += width
+        return segments
 
     @property
     def cells(self) -> list[int]:
@@ -37,10 +58,25 @@ class StatusSummary:
     rows: list[StatusRow]
     total: StatusRow
     statuses: list = field(default_factory=lambda: STATUSES)
+    oit_score: Decimal | None = None  # predicted OIT, 0–100
+    oit_weight: Decimal | None = None  # the instrument's share of the total, e.g. 40
+
+    @property
+    def indicators(self) -> list[StatusRow]:
+        return [row for row in self.rows if row.is_indicator]
+
+    @property
+    def oit_points(self) -> Decimal | None:
+        """The predicted OIT score's contribution to the total (out of the instrument's weight)."""
+        if self.oit_score is None or self.oit_weight is None:
+            return None
+        return self.oit_score * self.oit_weight / scoring.HUNDRED
 
 
 def item_status_summary(assessment: Assessment) -> StatusSummary:
-    """Counts of the assessment's items by status, per indicator and sub-indicator, in two queries."""
+    """Counts of the assessment's items by status, per indicator and sub-indicator, and the OIT
+    score they predict by the year's arithmetic (approved or published items pass), in two queries.
+    """
     counts = (
         Item.objects.filter(assessment=assessment)
         .values_list("definition__sub_indicator_id", "status")
@@ -52,19 +88,38 @@ def item_status_summary(assessment: Assessment) -> StatusSummary:
         by_sub.setdefault(sub_id, {})[status] = n
     subs = (
         SubIndicator.objects.filter(indicator__framework=assessment.framework)
-        .select_related("indicator")
+        .select_related("indicator__instrument")
         .order_by("indicator__number", "order")
     )
     rows: list[StatusRow] = []
     total = StatusRow(label="", code="")
     indicator_row = None
+    sub_scores: dict[str, list[Decimal]] = {}
+    oit_weight = None
     for sub in subs:
         if indicator_row is None or indicator_row.code != str(sub.indicator.number):
-            indicator_row = StatusRow(label=sub.indicator.name, code=str(sub.indicator.number), is_indicator=True)
+            indicator_row = StatusRow(
+                label=sub.indicator.name,
+                code=str(sub.indicator.number),
+                is_indicator=True,
+                weight=sub.indicator.weight,
+            )
             rows.append(indicator_row)
+            oit_weight = sub.indicator.instrument.weight
         row = StatusRow(label=sub.name, code=sub.code)
         row.counts.update(by_sub.get(sub.id, {}))
+        if row.total:
+            row.score = scoring.share_passed(row.passed, row.total)
+            sub_scores.setdefault(indicator_row.code, []).append(row.score)
         rows.append(row)
         indicator_row.add(row)
         total.add(row)
-    return StatusSummary(rows=rows, total=total)
+    summary = StatusSummary(rows=rows, total=total, oit_weight=oit_weight)
+    for indicator_row in summary.indicators:
+        if indicator_row.code in sub_scores:
+            indicator_row.score = scoring.mean(sub_scores[indicator_row.code])
+    scored = {row.code: row.score for row in summary.indicators if row.score is not None}
+    if scored:
+        weights = {row.code: row.weight for row in summary.indicators}
+        summary.oit_score = scoring.weighted_mean(scored, weights)
+    return summary

@@ -1,13 +1,417 @@
-from ita.models import Assessment
-from oit.models import Item
+"""The OIT item workflow: assignment, evidence, the required-contents checklist and review.
+
+draft → submitted → returned → submitted … → approved → published, and unpublished → returned.
+Every service locks the item row, checks the actor's right and the item's state, changes it,
+raises its version and writes an immutable event, all in one transaction.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Unit
+from ita.models import Assessment, ItemRequirement
+from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication, RequirementCheck
+from oit.uploads import check_upload
 
 DUE_DATE_MILESTONE = "oit_collect"
+Status = Item.Status
+
+
+class StaleItemError(ValidationError):
+    """The item changed after the form was shown; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this item after you opened it, so your change was not saved. "
+                "Check the latest version below and try again."
+            ),
+            code="stale",
+        )
 
 
 def items_create_for_assessment(*, assessment: Assessment) -> None:
     """Give a new assessment one item per OIT item of its framework, due when OIT closes."""
     due_date = assessment.framework.milestone_end(DUE_DATE_MILESTONE)
-    Item.objects.bulk_create(
+    items = Item.objects.bulk_create(
         Item(assessment=assessment, definition=definition, due_date=due_date)
         for definition in assessment.framework.items.all()
     )
+    checks_create(items=items)
+
+
+def checks_create(*, items: Iterable[Item]) -> None:
+    """One checklist row per minimum content of each item's definition."""
+    items_by_definition = {item.definition_id: item for item in items}
+    requirements = ItemRequirement.objects.filter(item_id__in=items_by_definition).only("id", "item_id")
+    RequirementCheck.objects.bulk_create(
+        (RequirementCheck(item=items_by_definition[req.item_id], requirement=req) for req in requirements),
+        ignore_conflicts=True,
+    )
+
+
+def checks_create_for_framework(*, framework) -> None:
+    """After a framework changed, give existing items a check for each newly listed requirement."""
+    checks_create(items=Item.objects.filter(definition__framework=framework))
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _lock(item: Item, expected_version: int | None = None) -> Item:
+    """The item, re-read and locked for this transaction; stale if its version moved on."""
+    locked = Item.objects.select_for_update(of=("self",)).select_related("assessment__office").get(pk=item.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleItemError()
+    return locked
+
+
+def _save(item: Item, *fields: str) -> None:
+    item.version += 1
+    item.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _event(item: Item, membership: Membership, kind: str, *, to_status: str = "", note: str = "", from_status=None):
+    return ItemEvent.objects.create(
+        item=item,
+        actor=membership.user,
+        kind=kind,
+        from_status=item.status if from_status is None else from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_status(item: Item, *statuses: str) -> None:
+    if item.status not in statuses:
+        raise ValidationError(
+            _("This cannot be done while the item is “%(status)s”."),
+            code="status",
+            params={"status": item.get_status_display()},
+        )
+
+
+def _require_editable(item: Item, membership: Membership) -> None:
+    _same_office(item, membership)
+    _require(item.can_edit(membership), _("Only the staff responsible for this item can change it."))
+    if not item.is_editable:
+        raise ValidationError(
+            _("The item is “%(status)s”: it can be changed only while it is a draft or has been returned."),
+            code="status",
+            params={"status": item.get_status_display()},
+        )
+
+
+def _same_office(item: Item, membership: Membership) -> None:
+    if item.assessment.office_id != membership.office_id:
+        raise PermissionDenied("The item belongs to another office.")
+
+
+# --- assignment ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def items_assign(
+    *, items: Iterable[Item], membership: Membership, unit: Unit | None, assignees: Iterable, due_date: date | None
+) -> int:
+    """Give items a unit, responsible staff and a due date; return how many were assigned."""
+    _require(membership.is_admin, _("Only the office's administrators assign items."))
+    assignees = list(assignees)
+    if unit is not None and unit.office_id != membership.office_id:
+        raise ValidationError(_("The unit belongs to another office."), code="unit")
+    member_ids = set(
+        Membership.objects.filter(office_id=membership.office_id, user__in=assignees).values_list("user_id", flat=True)
+    )
+    if any(user.pk not in member_ids for user in assignees):
+        raise ValidationError(_("Responsible staff must be members of the office."), code="assignees")
+    names = ", ".join(user.display_name for user in assignees)
+    count = 0
+    for item in items:
+        locked = _lock(item)
+        _same_office(locked, membership)
+        locked.unit = unit
+        locked.due_date = due_date
+        _save(locked, "unit", "due_date")
+        locked.assignees.set(assignees)
+        note = " · ".join(part for part in (str(unit or ""), names) if part)
+        _event(locked, membership, ItemEvent.Kind.ASSIGNED, note=note)
+        count += 1
+    return count
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_add_file(
+    *,
+    item: Item,
+    membership: Membership,
+    upload: UploadedFile,
+    title: str,
+    document_date: date,
+    description: str = "",
+    replaces: Evidence | None = None,
+) -> EvidenceRevision:
+    """Store an uploaded file as a new document of the item, or as the next revision of one."""
+    checked = check_upload(upload)  # before the lock: a bad file changes nothing
+    item = _lock(item)
+    _require_editable(item, membership)
+    evidence = _evidence_for(item, replaces, Evidence.Kind.FILE, title, default_title=checked.original_name)
+    revision = EvidenceRevision(
+        evidence=evidence,
+        number=_next_number(evidence),
+        title=evidence.title,
+        original_name=checked.original_name,
+        extension=checked.extension,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        document_date=document_date,
+        description=description,
+        uploaded_by=membership.user,
+    )
+    revision.file.save(checked.original_name, upload, save=False)
+    revision.save()
+    _finish_revision(item, membership, evidence, revision)
+    return revision
+
+
+@transaction.atomic
+def evidence_add_link(
+    *,
+    item: Item,
+    membership: Membership,
+    url: str,
+    title: str,
+    document_date: date,
+    description: str = "",
+    replaces: Evidence | None = None,
+) -> EvidenceRevision:
+    """Point the item to a web page, or change where an existing link points."""
+    item = _lock(item)
+    _require_editable(item, membership)
+    evidence = _evidence_for(item, replaces, Evidence.Kind.LINK, title, default_title=url)
+    revision = EvidenceRevision.objects.create(
+        evidence=evidence,
+        number=_next_number(evidence),
+        title=evidence.title,
+        url=url,
+        document_date=document_date,
+        description=description,
+        uploaded_by=membership.user,
+    )
+    _finish_revision(item, membership, evidence, revision)
+    return revision
+
+
+def _evidence_for(item: Item, replaces: Evidence | None, kind: str, title: str, *, default_title: str) -> Evidence:
+    """The document a new revision belongs to: a new one, or `replaces` (renamed if a title is given)."""
+    if replaces is None:
+        return Evidence.objects.create(item=item, kind=kind, title=(title or default_title)[:255])
+    if replaces.item_id != item.pk or replaces.removed_at is not None or replaces.kind != kind:
+        raise ValidationError(_("That document cannot take a new revision."), code="replaces")
+    if title and title != replaces.title:
+        replaces.title = title[:255]
+        replaces.save(update_fields=["title", "updated_at"])
+    return replaces
+
+
+def _next_number(evidence: Evidence) -> int:
+    return (evidence.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _finish_revision(item: Item, membership: Membership, evidence: Evidence, revision: EvidenceRevision) -> None:
+    evidence.current = revision
+    evidence.save(update_fields=["current", "updated_at"])
+    _save(item)
+    label = revision.original_name or revision.url
+    _event(item, membership, ItemEvent.Kind.UPLOADED, note=f"{evidence.title} (#{revision.number}: {label})")
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, membership: Membership) -> None:
+    """Take a document off the item. Its revisions stay in the history (and in past publications)."""
+    item = _lock(evidence.item)
+    _require_editable(item, membership)
+    if evidence.removed_at is None:
+        evidence.removed_at = timezone.now()
+        evidence.removed_by = membership.user
+        evidence.save(update_fields=["removed_at", "removed_by", "updated_at"])
+        RequirementCheck.objects.filter(item=item, evidence=evidence).update(evidence=None)
+        _save(item)
+        _event(item, membership, ItemEvent.Kind.REMOVED, note=evidence.title)
+
+
+# --- contents and checklist ----------------------------------------------------------------
+
+
+@transaction.atomic
+def item_update_contents(
+    *, item: Item, membership: Membership, expected_version: int, description: str, coverage: dict[int, Evidence | None]
+) -> Item:
+    """Save the summary and the staff side of the checklist.
+
+    `coverage` maps each ticked check's id to the document that covers it (or None); checks that
+    are absent are unticked.
+    """
+    item = _lock(item, expected_version)
+    _require_editable(item, membership)
+    for evidence in coverage.values():
+        if evidence is not None and (evidence.item_id != item.pk or evidence.removed_at is not None):
+            raise ValidationError(_("A requirement points to a document of another item."), code="evidence")
+    checks = list(item.checks.all())
+    changed = [check for check in checks if _apply_coverage(check, coverage)]
+    RequirementCheck.objects.bulk_update(changed, ["covered", "evidence", "updated_at"])
+    if description != item.description or changed:
+        item.description = description
+        _save(item, "description")
+        _event(item, membership, ItemEvent.Kind.EDITED)
+    return item
+
+
+def _apply_coverage(check: RequirementCheck, coverage: dict[int, Evidence | None]) -> bool:
+    covered = check.pk in coverage
+    evidence_id = coverage[check.pk].pk if covered and coverage[check.pk] is not None else None
+    if check.covered == covered and check.evidence_id == evidence_id:
+        return False
+    check.covered, check.evidence_id, check.updated_at = covered, evidence_id, timezone.now()
+    return True
+
+
+@transaction.atomic
+def item_review_checks(*, item: Item, membership: Membership, expected_version: int, ok_ids: set[int]) -> Item:
+    """Save the reviewer's own ticks, independent of what staff ticked."""
+    item = _lock(item, expected_version)
+    _same_office(item, membership)
+    _require(membership.can_review, _("Only committee members review items."))
+    _require_status(item, Status.SUBMITTED, Status.APPROVED)
+    changed = []
+    for check in item.checks.all():
+        ok = check.pk in ok_ids
+        if check.reviewer_ok != ok:
+            check.reviewer_ok, check.reviewed_by, check.updated_at = ok, membership.user, timezone.now()
+            changed.append(check)
+    if changed:
+        RequirementCheck.objects.bulk_update(changed, ["reviewer_ok", "reviewed_by", "updated_at"])
+        _save(item)
+        ticked = sum(1 for check in item.checks.all() if check.pk in ok_ids)
+        _event(item, membership, ItemEvent.Kind.CHECKED, note=_("%(n)d requirements confirmed") % {"n": ticked})
+    return item
+
+
+# --- workflow ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_submit(*, item: Item, membership: Membership, expected_version: int, note: str = "") -> Item:
+    """Send the item to the committee."""
+    item = _lock(item, expected_version)
+    _require_editable(item, membership)
+    if not item.evidence.filter(removed_at__isnull=True).exists():
+        raise ValidationError(_("Add at least one file or link before submitting."), code="no_evidence")
+    _event(item, membership, ItemEvent.Kind.SUBMITTED, to_status=Status.SUBMITTED, note=note)
+    item.status = Status.SUBMITTED
+    item.review_round += 1
+    item.submitted_at = timezone.now()
+    item.submitted_by = membership.user
+    _save(item, "status", "review_round", "submitted_at", "submitted_by")
+    return item
+
+
+@transaction.atomic
+def item_return(*, item: Item, membership: Membership, expected_version: int, reason: str) -> Item:
+    """Send the item back to its unit with the reason it is not yet right."""
+    item = _lock(item, expected_version)
+    _same_office(item, membership)
+    _require(membership.can_review, _("Only committee members return items."))
+    _require_status(item, Status.SUBMITTED, Status.APPROVED)
+    if not reason.strip():
+        raise ValidationError(_("Say why the item is returned, so the unit knows what to fix."), code="reason")
+    _event(item, membership, ItemEvent.Kind.RETURNED, to_status=Status.RETURNED, note=reason.strip())
+    item.status = Status.RETURNED
+    _save(item, "status")
+    return item
+
+
+@transaction.atomic
+def item_approve(*, item: Item, membership: Membership, expected_version: int, note: str = "") -> Item:
+    """Record one committee member's approval; the item is approved once enough have approved."""
+    item = _lock(item, expected_version)
+    _same_office(item, membership)
+    _require(membership.can_review, _("Only committee members approve items."))
+    _require_status(item, Status.SUBMITTED)
+    if item.submitted_by_id == membership.user_id:
+        raise ValidationError(_("You submitted this item; another committee member must approve it."), code="own")
+    if Approval.objects.filter(item=item, review_round=item.review_round, reviewer=membership.user).exists():
+        raise ValidationError(_("You have already approved this item."), code="twice")
+    Approval.objects.create(item=item, review_round=item.review_round, reviewer=membership.user)
+    approvals = Approval.objects.filter(item=item, review_round=item.review_round).count()
+    needed = item.assessment.office.oit_required_approvals
+    if approvals < needed:
+        _event(item, membership, ItemEvent.Kind.APPROVAL, note=_join(note, f"{approvals}/{needed}"))
+        _save(item)
+        return item
+    _event(item, membership, ItemEvent.Kind.APPROVED, to_status=Status.APPROVED, note=note)
+    item.status = Status.APPROVED
+    _save(item, "status")
+    return item
+
+
+@transaction.atomic
+def item_publish(*, item: Item, membership: Membership, expected_version: int | None = None) -> Publication:
+    """Put the approved item, as it stands, on the office's public page."""
+    item = _lock(item, expected_version)
+    _same_office(item, membership)
+    _require(item.can_publish(membership), _("You may not publish items in this office."))
+    _require_status(item, Status.APPROVED)
+    publication = Publication.objects.create(item=item, description=item.description, published_by=membership.user)
+    current = Evidence.objects.filter(item=item, removed_at__isnull=True, current__isnull=False)
+    publication.revisions.set(current.values_list("current_id", flat=True))
+    _event(item, membership, ItemEvent.Kind.PUBLISHED, to_status=Status.PUBLISHED)
+    item.status = Status.PUBLISHED
+    _save(item, "status")
+    return publication
+
+
+@transaction.atomic
+def item_unpublish(*, item: Item, membership: Membership, reason: str, expected_version: int | None = None) -> Item:
+    """Take the item off the public page and back to its unit; the publication stays on record."""
+    item = _lock(item, expected_version)
+    _same_office(item, membership)
+    _require(item.can_publish(membership), _("You may not unpublish items in this office."))
+    _require_status(item, Status.PUBLISHED)
+    if not reason.strip():
+        raise ValidationError(_("Say why the item is taken off the public page."), code="reason")
+    Publication.objects.filter(item=item, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=membership.user, withdrawn_reason=reason.strip()
+    )
+    _event(item, membership, ItemEvent.Kind.UNPUBLISHED, to_status=Status.RETURNED, note=reason.strip())
+    item.status = Status.RETURNED
+    _save(item, "status")
+    return item
+
+
+@transaction.atomic
+def item_comment(*, item: Item, membership: Membership, text: str) -> ItemEvent:
+    """Add a comment to the item's timeline."""
+    _same_office(item, membership)
+    if not text.strip():
+        raise ValidationError(_("The comment is empty."), code="empty")
+    return _event(item, membership, ItemEvent.Kind.COMMENTED, note=text.strip(), from_status="")
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)

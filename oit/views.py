@@ -1,26 +1,450 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts.models import Membership, Role
+from accounts.permissions import get_membership_or_404
 from ita.access import get_assessment_or_404
-from oit.models import Item
+from oit import services
+from oit.files import revision_response
+from oit.forms import (
+    AssignForm,
+    CommentForm,
+    ContentsForm,
+    EvidenceForm,
+    ItemFilterForm,
+    OfficeOitSettingsForm,
+    ReasonForm,
+    ReviewChecksForm,
+    TransitionForm,
+)
+from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication
+from oit.selectors import item_status_summary
+
+ITEM_LIST_RELATED = ["definition__sub_indicator__indicator", "unit"]
+
+
+def _get_item(request, office_slug: str, fiscal_year: int, code: str, *, roles=None) -> tuple[Item, Membership]:
+    """The item of the office's assessment, for a member whose role is allowed."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=roles)
+    item = get_object_or_404(
+        Item.objects.select_related("definition__sub_indicator__indicator", "unit", "submitted_by"),
+        assessment=assessment,
+        definition__code=code,
+    )
+    item.assessment = assessment  # already loaded with its office and framework
+    return item, request.membership
+
+
+def _list_context(assessment, items, **extra) -> dict:
+    return {"assessment": assessment, "office": assessment.office, "items": items, **extra}
+
+
+# --- lists ---------------------------------------------------------------------------------
 
 
 @login_required
 def item_list(request, office_slug, fiscal_year):
-    """The assessment's items grouped by indicator and sub-indicator, optionally one status."""
+    """The assessment's items grouped by indicator and sub-indicator, filtered by the form."""
     assessment = get_assessment_or_404(request, office_slug, fiscal_year)
-    items = assessment.oit_items.select_related("definition__sub_indicator__indicator", "unit")
-    status = request.GET.get("status")
-    if status in Item.Status.values:
-        items = items.filter(status=status)
+    form = ItemFilterForm(request.GET or None, assessment=assessment)
+    items = form.filter(assessment.oit_items.select_related(*ITEM_LIST_RELATED).prefetch_related("assignees"))
     return render(
         request,
         "oit/item_list.html",
-        {
-            "assessment": assessment,
-            "office": assessment.office,
-            "items": items,
-            "statuses": Item.Status.choices,
-            "current_status": status if status in Item.Status.values else "",
-        },
+        _list_context(assessment, items, form=form, today=timezone.localdate(), membership=request.membership),
+    )
+
+
+@login_required
+def item_mine(request, office_slug, fiscal_year):
+    """The items the member prepares: their unit's and those they are named on."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    membership = request.membership
+    mine = Q(assignees=request.user)
+    if membership.unit_id:
+        mine |= Q(unit_id=membership.unit_id)
+    items = (
+        assessment.oit_items.filter(mine)
+        .distinct()
+        .select_related(*ITEM_LIST_RELATED)
+        .prefetch_related("assignees")
+        .order_by("due_date", "definition__number")
+    )
+    return render(
+        request,
+        "oit/item_mine.html",
+        _list_context(assessment, items, today=timezone.localdate(), membership=membership),
+    )
+
+
+@login_required
+def review_queue(request, office_slug, fiscal_year):
+    """Submitted items waiting for the committee, oldest first, and approved items to publish."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN, Role.COMMITTEE])
+    items = assessment.oit_items.select_related(*ITEM_LIST_RELATED, "submitted_by").annotate(
+        approval_count=Count("approvals", filter=Q(approvals__review_round=F("review_round"))),
+        approved_by_me=Count(
+            "approvals", filter=Q(approvals__review_round=F("review_round"), approvals__reviewer=request.user)
+        ),
+    )
+    return render(
+        request,
+        "oit/item_review_queue.html",
+        _list_context(
+            assessment,
+            items.filter(status=Item.Status.SUBMITTED).order_by("submitted_at"),
+            approved=items.filter(status=Item.Status.APPROVED),
+            needed=assessment.office.oit_required_approvals,
+            membership=request.membership,
+        ),
+    )
+
+
+@login_required
+def item_progress(request, office_slug, fiscal_year):
+    """Counts by status per indicator and sub-indicator, and the OIT score they predict."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    return render(
+        request,
+        "oit/item_progress.html",
+        {"assessment": assessment, "office": assessment.office, "summary": item_status_summary(assessment)},
+    )
+
+
+@login_required
+def item_export_csv(request, office_slug, fiscal_year):
+    from oit import export
+
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    rows = export.export_rows(assessment, base_url=request.build_absolute_uri("/").rstrip("/"))
+    return _download(export.render_csv(rows), "text/csv; charset=utf-8", f"oit-{assessment.fiscal_year}.csv")
+
+
+@login_required
+def item_export_xlsx(request, office_slug, fiscal_year):
+    from oit import export
+
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    rows = export.export_rows(assessment, base_url=request.build_absolute_uri("/").rstrip("/"))
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(export.render_xlsx(rows), content_type, f"oit-{assessment.fiscal_year}.xlsx")
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- assignment and settings ---------------------------------------------------------------
+
+
+@login_required
+def item_assign(request, office_slug, fiscal_year):
+    """Assign items, one by one or a whole sub-indicator, to a unit and responsible staff."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    form = AssignForm(request.POST or None, assessment=assessment, initial=_assign_initial(request, assessment))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            count = services.items_assign(
+                items=data["selected"],
+                membership=request.membership,
+                unit=data["unit"],
+                assignees=data["assignees"],
+                due_date=data["due_date"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(count)d items assigned.") % {"count": count})
+            next_url = request.POST.get("next", "")
+            if len(data["selected"]) == 1 and next_url == "item":
+                return redirect(data["selected"][0].get_absolute_url())
+            return redirect("oit:item-list", office_slug, fiscal_year)
+    return render(
+        request,
+        "oit/item_assign.html",
+        {"assessment": assessment, "office": assessment.office, "form": form, "membership": request.membership},
+    )
+
+
+def _assign_initial(request, assessment) -> dict:
+    """Prefill from ?item=O12 (one item's page links here) with that item's current assignment."""
+    code = request.GET.get("item")
+    item = assessment.oit_items.filter(definition__code=code).first() if code else None
+    if item is None:
+        return {"due_date": assessment.framework.milestone_end(services.DUE_DATE_MILESTONE)}
+    return {"items": [item], "unit": item.unit, "assignees": list(item.assignees.all()), "due_date": item.due_date}
+
+
+@login_required
+def office_oit_settings(request, office_slug):
+    """How many approvals an item needs, and whether the committee may publish."""
+    membership = get_membership_or_404(request, office_slug, roles=[Role.ADMIN])
+    office = membership.office
+    form = OfficeOitSettingsForm(request.POST or None, instance=office)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("oit:office-settings", office_slug)
+    return render(request, "oit/office_settings.html", {"office": office, "form": form})
+
+
+# --- one item ------------------------------------------------------------------------------
+
+
+@login_required
+def item_detail(request, office_slug, fiscal_year, code):
+    """The item's evidence, checklist, review actions and timeline."""
+    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    return _render_detail(request, item, membership)
+
+
+def _render_detail(request, item: Item, membership: Membership, status: int = 200, **forms) -> HttpResponse:
+    revisions = EvidenceRevision.objects.select_related("uploaded_by").order_by("-number")
+    evidence = list(
+        item.evidence.filter(removed_at__isnull=True)
+        .select_related("current__uploaded_by")
+        .prefetch_related(Prefetch("revisions", queryset=revisions))
+    )
+    checks = list(item.checks.select_related("requirement", "evidence__current", "reviewed_by"))
+    assignees = list(item.assignees.all())
+    assignee_ids = {user.pk for user in assignees}
+    can_edit = (membership.is_admin or item.is_assigned_to(membership, assignee_ids)) and item.is_editable
+    approvals = list(Approval.objects.filter(item=item, review_round=item.review_round).select_related("reviewer"))
+    live = Publication.objects.filter(item=item, withdrawn_at__isnull=True).first()
+    events = list(item.events.select_related("actor"))
+    version = {"version": item.version}
+    context = {
+        "assessment": item.assessment,
+        "office": item.assessment.office,
+        "item": item,
+        "membership": membership,
+        "evidence": evidence,
+        "checks": checks,
+        "assignees": assignees,
+        "approvals": approvals,
+        "needed": item.assessment.office.oit_required_approvals,
+        "approved_by_me": any(approval.reviewer_id == membership.user_id for approval in approvals),
+        "live_publication": live,
+        "events": events,
+        "return_note": _return_note(item, events),
+        "can_edit": can_edit,
+        "can_review": membership.can_review and item.status in (Item.Status.SUBMITTED, Item.Status.APPROVED),
+        "can_publish": item.can_publish(membership),
+        "is_overdue": item.is_overdue(),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(item=item),
+        "contents_form": forms.get("contents_form") or ContentsForm(item=item, checks=checks, evidence=evidence),
+        "review_form": forms.get("review_form") or ReviewChecksForm(item=item, checks=checks),
+        "submit_form": TransitionForm(initial=version, auto_id="submit_%s"),
+        "approve_form": TransitionForm(initial=version, auto_id="approve_%s"),
+        "return_form": ReasonForm(initial=version, auto_id="return_%s"),
+        "unpublish_form": ReasonForm(initial=version, auto_id="unpublish_%s"),
+        "comment_form": CommentForm(),
+    }
+    return render(request, "oit/item_detail.html", context, status=status)
+
+
+def _return_note(item: Item, events: list) -> object | None:
+    """Why a returned item came back: the latest return or unpublish event."""
+    if item.status != Item.Status.RETURNED:
+        return None
+    kinds = (ItemEvent.Kind.RETURNED, ItemEvent.Kind.UNPUBLISHED)
+    return next((event for event in reversed(events) if event.kind in kinds), None)
+
+
+@login_required
+def evidence_download(request, office_slug, fiscal_year, code, revision_id):
+    """Any member of the office may read its evidence; nobody else, whatever the URL."""
+    item, _membership = _get_item(request, office_slug, fiscal_year, code)
+    revision = get_object_or_404(EvidenceRevision, pk=revision_id, evidence__item=item)
+    return revision_response(revision)
+
+
+@login_required
+@require_POST
+def evidence_add(request, office_slug, fiscal_year, code):
+    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    form = EvidenceForm(request.POST, request.FILES, item=item)
+    if form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "item": item,
+            "membership": membership,
+            "title": data["title"],
+            "document_date": data["document_date"],
+            "description": data["description"],
+            "replaces": data["replaces"],
+        }
+        try:
+            if data["file"]:
+                services.evidence_add_file(upload=data["file"], **common)
+            else:
+                services.evidence_add_link(url=data["url"], **common)
+        except ValidationError as exc:
+            form.add_error("file" if data["file"] else "url", exc)
+        else:
+            messages.success(request, _("Evidence added."))
+            return redirect(item)
+    return _render_detail(request, item, membership, status=400, evidence_form=form)
+
+
+@login_required
+@require_POST
+def evidence_remove(request, office_slug, fiscal_year, code, evidence_id):
+    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, item=item)
+    return _run(request, item, lambda: services.evidence_remove(evidence=evidence, membership=membership),
+                _("“%(title)s” removed.") % {"title": evidence.title})  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_contents(request, office_slug, fiscal_year, code):
+    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    evidence = list(item.evidence.filter(removed_at__isnull=True))
+    checks = list(item.checks.select_related("requirement"))
+    form = ContentsForm(request.POST, item=item, checks=checks, evidence=evidence)
+    if form.is_valid():
+        try:
+            services.item_update_contents(
+                item=item,
+                membership=membership,
+                expected_version=form.cleaned_data["version"],
+                description=form.cleaned_data["description"],
+                coverage=form.coverage(),
+            )
+        except services.StaleItemError as exc:
+            form.add_error(None, exc)
+            item.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = item.version  # the retry goes against what is now shown
+            return _render_detail(request, item, membership, status=409, contents_form=form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(item)
+    return _render_detail(request, item, membership, status=400, contents_form=form)
+
+
+@login_required
+@require_POST
+def item_review_checks(request, office_slug, fiscal_year, code):
+    item, membership = _get_item(request, office_slug, fiscal_year, code, roles=[Role.ADMIN, Role.COMMITTEE])
+    checks = list(item.checks.select_related("requirement"))
+    form = ReviewChecksForm(request.POST, item=item, checks=checks)
+    if not form.is_valid():
+        return _render_detail(request, item, membership, status=400, review_form=form)
+    return _run(
+        request,
+        item,
+        lambda: services.item_review_checks(
+            item=item, membership=membership, expected_version=form.cleaned_data["version"], ok_ids=form.ok_ids()
+        ),
+        _("Review checklist saved."),
+    )
+
+
+def _transition(request, office_slug, fiscal_year, code, action, success, *, form_class=TransitionForm, roles=None):
+    item, membership = _get_item(request, office_slug, fiscal_year, code, roles=roles)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(item)
+    data = form.cleaned_data
+    return _run(
+        request,
+        item,
+        lambda: action(item=item, membership=membership, expected_version=data["version"], note=data["note"]),
+        success,
+    )
+
+
+def _run(request, item: Item, change, success: str) -> HttpResponse:
+    """Call a service; show its refusal as a message. Either way, back to the item (PRG)."""
+    try:
+        change()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def item_submit(request, office_slug, fiscal_year, code):
+    return _transition(request, office_slug, fiscal_year, code, services.item_submit, _("Sent to the committee."))
+
+
+@login_required
+@require_POST
+def item_return(request, office_slug, fiscal_year, code):
+    def action(*, note, **kwargs):
+        return services.item_return(reason=note, **kwargs)
+
+    return _transition(
+        request, office_slug, fiscal_year, code, action, _("Returned to the unit."),
+        form_class=ReasonForm, roles=[Role.ADMIN, Role.COMMITTEE],
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_approve(request, office_slug, fiscal_year, code):
+    return _transition(
+        request, office_slug, fiscal_year, code, services.item_approve, _("Approval recorded."),
+        roles=[Role.ADMIN, Role.COMMITTEE],
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_publish(request, office_slug, fiscal_year, code):
+    def action(*, note, **kwargs):
+        return services.item_publish(**kwargs)
+
+    return _transition(
+        request, office_slug, fiscal_year, code, action, _("Published on the office's public page."),
+        roles=[Role.ADMIN, Role.COMMITTEE],
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_unpublish(request, office_slug, fiscal_year, code):
+    def action(*, note, **kwargs):
+        return services.item_unpublish(reason=note, **kwargs)
+
+    return _transition(
+        request, office_slug, fiscal_year, code, action, _("Taken off the public page and returned to the unit."),
+        form_class=ReasonForm, roles=[Role.ADMIN, Role.COMMITTEE],
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_comment(request, office_slug, fiscal_year, code):
+    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The comment is empty."))
+        return redirect(item)
+    return _run(
+        request,
+        item,
+        lambda: services.item_comment(item=item, membership=membership, text=form.cleaned_data["text"]),
+        _("Comment added."),
     )

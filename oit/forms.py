@@ -1,0 +1,214 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Office, User
+from ita.models import Indicator, Instrument, SubIndicator
+from oit.models import Evidence, Item
+from oit.uploads import ACCEPT
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+SMALL_SELECT = {"class": "form-select form-select-sm"}
+
+
+class ItemFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=forms.Select(attrs=SMALL_SELECT))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=None,
+        required=False,
+        empty_label=_("All units"),
+        widget=forms.Select(attrs=SMALL_SELECT),
+    )
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"),
+        queryset=None,
+        required=False,
+        empty_label=_("All indicators"),
+        widget=forms.Select(attrs=SMALL_SELECT),
+    )
+    overdue = forms.BooleanField(
+        label=_("Overdue only"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *Item.Status.choices]
+        self.fields["unit"].queryset = assessment.office.units.all()
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            framework=assessment.framework, instrument__code=Instrument.Code.OIT
+        )
+
+    def filter(self, items):
+        if not self.is_valid():
+            return items
+        data = self.cleaned_data
+        if data["status"]:
+            items = items.filter(status=data["status"])
+        if data["unit"]:
+            items = items.filter(unit=data["unit"])
+        if data["indicator"]:
+            items = items.filter(definition__sub_indicator__indicator=data["indicator"])
+        if data["overdue"]:
+            items = items.filter(due_date__lt=timezone.localdate()).exclude(
+                status__in=[Item.Status.APPROVED, Item.Status.PUBLISHED]
+            )
+        return items
+
+
+class AssignForm(forms.Form):
+    items = forms.ModelMultipleChoiceField(
+        label=_("Items"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sub_indicator = forms.ModelChoiceField(
+        label=_("…or a whole sub-indicator"), queryset=None, required=False, empty_label="—"
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("No unit"))
+    assignees = forms.ModelMultipleChoiceField(
+        label=_("Responsible staff"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+        self.fields["items"].queryset = assessment.oit_items.select_related("definition")
+        self.fields["items"].label_from_instance = lambda item: f"{item.definition.code} {item.definition.name}"
+        self.fields["sub_indicator"].queryset = SubIndicator.objects.filter(
+            indicator__framework=assessment.framework
+        ).order_by("indicator__number", "order")
+        self.fields["sub_indicator"].label_from_instance = lambda sub: f"{sub.code} {sub.name}"
+        self.fields["unit"].queryset = assessment.office.units.all()
+        self.fields["assignees"].queryset = User.objects.filter(memberships__office=assessment.office).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["assignees"].label_from_instance = lambda user: user.display_name
+
+    def clean(self):
+        data = super().clean()
+        items = list(data.get("items") or [])
+        if data.get("sub_indicator"):
+            items += list(self.assessment.oit_items.filter(definition__sub_indicator=data["sub_indicator"]))
+        if not items:
+            raise forms.ValidationError(_("Choose the items to assign, or a sub-indicator."))
+        data["selected"] = sorted(set(items), key=lambda item: item.definition.number)
+        return data
+
+
+class EvidenceForm(forms.Form):
+    """A file upload or a link, as a new document or a new revision of one."""
+
+    file = forms.FileField(label=_("File"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+    url = forms.URLField(label=_("…or a link"), required=False, max_length=1000, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    document_date = forms.DateField(
+        label=_("Date of the document"),
+        widget=DateInput(),
+        help_text=_("The date on the document itself; the ITA checks that it falls in the fiscal year."),
+    )
+    description = forms.CharField(label=_("Short description"), max_length=500, required=False)
+    replaces = forms.ModelChoiceField(
+        label=_("New revision of"), queryset=None, required=False, empty_label=_("— a new document —")
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        kwargs.setdefault("auto_id", "evidence_%s")  # the item page has several forms
+        super().__init__(*args, **kwargs)
+        self.fields["replaces"].queryset = item.evidence.filter(removed_at__isnull=True)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Choose a file or enter a link (one of the two)."))
+        return data
+
+
+class ContentsForm(forms.Form):
+    """The item's public summary and the staff side of its required-contents checklist."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    description = forms.CharField(
+        label=_("Summary of contents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the public page and in the export for the national system."),
+    )
+
+    def __init__(self, *args, item, checks, evidence, **kwargs):
+        kwargs.setdefault("auto_id", "contents_%s")
+        super().__init__(*args, **kwargs)
+        self.checks = checks
+        self.evidence_by_id = {str(doc.pk): doc for doc in evidence}
+        choices = [("", _("— which file or link? —"))] + [(str(doc.pk), doc.title) for doc in evidence]
+        for check in checks:
+            self.fields[f"covered_{check.pk}"] = forms.BooleanField(required=False, label=check.requirement.text)
+            self.fields[f"evidence_{check.pk}"] = forms.ChoiceField(
+                required=False, choices=choices, label=_("Covered by")
+            )
+        if not self.is_bound:
+            self.initial["version"] = item.version
+            self.initial["description"] = item.description
+            for check in checks:
+                self.initial[f"covered_{check.pk}"] = check.covered
+                self.initial[f"evidence_{check.pk}"] = str(check.evidence_id or "")
+
+    def rows(self):
+        """(check, ticked field, evidence field) per requirement, for the template."""
+        return [(check, self[f"covered_{check.pk}"], self[f"evidence_{check.pk}"]) for check in self.checks]
+
+    def coverage(self) -> dict[int, Evidence | None]:
+        return {
+            check.pk: self.evidence_by_id.get(self.cleaned_data[f"evidence_{check.pk}"])
+            for check in self.checks
+            if self.cleaned_data[f"covered_{check.pk}"]
+        }
+
+
+class ReviewChecksForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, item, checks, **kwargs):
+        kwargs.setdefault("auto_id", "review_%s")
+        super().__init__(*args, **kwargs)
+        self.checks = checks
+        for check in checks:
+            self.fields[f"ok_{check.pk}"] = forms.BooleanField(required=False, label=check.requirement.text)
+        if not self.is_bound:
+            self.initial["version"] = item.version
+            for check in checks:
+                self.initial[f"ok_{check.pk}"] = check.reviewer_ok
+
+    def rows(self):
+        return [(check, self[f"ok_{check.pk}"]) for check in self.checks]
+
+    def ok_ids(self) -> set[int]:
+        return {check.pk for check in self.checks if self.cleaned_data[f"ok_{check.pk}"]}
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(TransitionForm):
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class OfficeOitSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = ["oit_required_approvals", "oit_committee_publishes"]

@@ -1,0 +1,83 @@
+"""The office's public OIT pages: what anyone (and the national ITA system) sees, without login.
+
+Only the live publication of an item is public: never its drafts, its current working evidence,
+nor revisions of a withdrawn publication.
+"""
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from ita.models import Assessment
+from oit.files import revision_response
+from oit.models import EvidenceRevision, Item, Publication
+
+
+def _live_publications():
+    return Publication.objects.filter(withdrawn_at__isnull=True)
+
+
+def _get_item(office_slug: str, fiscal_year: int, code: str) -> Item:
+    """The item of the office's assessment of that year, or 404."""
+    return get_object_or_404(
+        Item.objects.select_related("assessment__office", "definition__sub_indicator__indicator"),
+        assessment__office__slug=office_slug,
+        assessment__fiscal_year=fiscal_year,
+        definition__code=code,
+    )
+
+
+def assessment_page(request, office_slug, fiscal_year):
+    """The year's items grouped by indicator and sub-indicator, each marked published or not."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("office"), office__slug=office_slug, fiscal_year=fiscal_year
+    )
+    published_at = _live_publications().filter(item=OuterRef("pk")).values("published_at")[:1]
+    items = list(
+        assessment.oit_items.select_related("definition__sub_indicator__indicator")
+        .annotate(published_at=Subquery(published_at))
+        .order_by(
+            "definition__sub_indicator__indicator__number", "definition__sub_indicator__order", "definition__number"
+        )
+    )
+    return render(
+        request,
+        "oit/public_assessment.html",
+        {
+            "office": assessment.office,
+            "assessment": assessment,
+            "items": items,
+            "published_count": sum(1 for item in items if item.published_at),
+            "other_assessments": assessment.office.assessments.exclude(pk=assessment.pk).order_by("-fiscal_year"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def item_page(request, office_slug, fiscal_year, code):
+    """The item as published: its summary and documents. Not published yet: a 404 that says so."""
+    item = _get_item(office_slug, fiscal_year, code)
+    revisions = EvidenceRevision.objects.order_by("evidence_id", "pk")
+    publication = (
+        _live_publications().filter(item=item).prefetch_related(Prefetch("revisions", queryset=revisions)).first()
+    )
+    context = {
+        "office": item.assessment.office,
+        "assessment": item.assessment,
+        "item": item,
+        "publication": publication,
+        "today": timezone.localdate(),
+    }
+    return render(request, "oit/public_item.html", context, status=200 if publication else 404)
+
+
+def item_file(request, office_slug, fiscal_year, code, revision_id):
+    """A file of the item's live publication; any other revision id, however real, gets 404."""
+    item = _get_item(office_slug, fiscal_year, code)
+    revision = get_object_or_404(
+        EvidenceRevision,
+        pk=revision_id,
+        publications__item=item,
+        publications__withdrawn_at__isnull=True,
+    )
+    return revision_response(revision, public=True)
