@@ -63,9 +63,17 @@ class ItemFilterForm(forms.Form):
         return items
 
 
+def _item_label(item: Item) -> str:
+    label = f"{item.definition.code} {item.definition.name}"
+    return f"{label} · {item.unit}" if item.unit else label
+
+
 class AssignForm(forms.Form):
     items = forms.ModelMultipleChoiceField(
-        label=_("Items"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Items"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     sub_indicator = forms.ModelChoiceField(
         label=_("…or a whole sub-indicator"), queryset=None, required=False, empty_label="—"
@@ -82,8 +90,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
         self.assessment = assessment
-        self.fields["items"].queryset = assessment.oit_items.select_related("definition")
-        self.fields["items"].label_from_instance = lambda item: f"{item.definition.code} {item.definition.name}"
+        self.fields["items"].queryset = assessment.oit_items.select_related("definition", "unit")
+        self.fields["items"].label_from_instance = _item_label
         self.fields["sub_indicator"].queryset = SubIndicator.objects.filter(
             indicator__framework=assessment.framework
         ).order_by("indicator__number", "order")

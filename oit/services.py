@@ -5,6 +5,7 @@ Every service locks the item row, checks the actor's right and the item's state,
 raises its version and writes an immutable event, all in one transaction.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
@@ -48,12 +49,19 @@ def items_create_for_assessment(*, assessment: Assessment) -> None:
 
 
 def checks_create(*, items: Iterable[Item]) -> None:
-    """One checklist row per minimum content of each item's definition."""
-    items_by_definition = {item.definition_id: item for item in items}
+    """One checklist row per minimum content of each item's definition (existing rows are kept)."""
+    items_by_definition: dict[int, list[Item]] = defaultdict(list)
+    for item in items:
+        items_by_definition[item.definition_id].append(item)
     requirements = ItemRequirement.objects.filter(item_id__in=items_by_definition).only("id", "item_id")
     RequirementCheck.objects.bulk_create(
-        (RequirementCheck(item=items_by_definition[req.item_id], requirement=req) for req in requirements),
+        (
+            RequirementCheck(item=item, requirement=requirement)
+            for requirement in requirements
+            for item in items_by_definition[requirement.item_id]
+        ),
         ignore_conflicts=True,
+        batch_size=1000,
     )
 
 
@@ -221,7 +229,9 @@ def _evidence_for(item: Item, replaces: Evidence | None, kind: str, title: str, 
     """The document a new revision belongs to: a new one, or `replaces` (renamed if a title is given)."""
     if replaces is None:
         return Evidence.objects.create(item=item, kind=kind, title=(title or default_title)[:255])
-    if replaces.item_id != item.pk or replaces.removed_at is not None or replaces.kind != kind:
+    # Re-read under the item's lock: the caller's copy may predate someone else's removal.
+    replaces = Evidence.objects.filter(pk=replaces.pk, item=item, removed_at__isnull=True, kind=kind).first()
+    if replaces is None:
         raise ValidationError(_("That document cannot take a new revision."), code="replaces")
     if title and title != replaces.title:
         replaces.title = title[:255]
@@ -246,11 +256,15 @@ def evidence_remove(*, evidence: Evidence, membership: Membership) -> None:
     """Take a document off the item. Its revisions stay in the history (and in past publications)."""
     item = _lock(evidence.item)
     _require_editable(item, membership)
+    evidence = Evidence.objects.get(pk=evidence.pk)  # under the lock: someone may have removed it already
     if evidence.removed_at is None:
         evidence.removed_at = timezone.now()
         evidence.removed_by = membership.user
         evidence.save(update_fields=["removed_at", "removed_by", "updated_at"])
-        RequirementCheck.objects.filter(item=item, evidence=evidence).update(evidence=None)
+        # What the document covered is no longer covered: staff must point the requirement elsewhere.
+        RequirementCheck.objects.filter(item=item, evidence=evidence).update(
+            evidence=None, covered=False, updated_at=timezone.now()
+        )
         _save(item)
         _event(item, membership, ItemEvent.Kind.REMOVED, note=evidence.title)
 
@@ -269,9 +283,10 @@ def item_update_contents(
     """
     item = _lock(item, expected_version)
     _require_editable(item, membership)
-    for evidence in coverage.values():
-        if evidence is not None and (evidence.item_id != item.pk or evidence.removed_at is not None):
-            raise ValidationError(_("A requirement points to a document of another item."), code="evidence")
+    pointed = {evidence.pk for evidence in coverage.values() if evidence is not None}
+    live = set(Evidence.objects.filter(pk__in=pointed, item=item, removed_at__isnull=True).values_list("pk", flat=True))
+    if pointed - live:
+        raise ValidationError(_("A requirement points to a document of another item."), code="evidence")
     checks = list(item.checks.all())
     changed = [check for check in checks if _apply_coverage(check, coverage)]
     RequirementCheck.objects.bulk_update(changed, ["covered", "evidence", "updated_at"])

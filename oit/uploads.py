@@ -64,8 +64,8 @@ def clean_original_name(name: str) -> str:
     name = "".join(ch for ch in name if ch.isprintable()).strip()
     if len(name) > 255:
         stem, dot, extension = name.rpartition(".")
-        name = f"{stem[: 254 - len(extension)]}.{extension}" if dot else name[:255]
-    return name or "file"
+        name = f"{stem[: 254 - len(extension)]}.{extension}"[:255] if dot and len(extension) < 20 else name[:255]
+    return name if name.strip(".") else "file"
 
 
 def check_upload(upload: UploadedFile) -> CheckedUpload:
