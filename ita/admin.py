@@ -5,12 +5,17 @@ from django.contrib import admin
 
 from ita.models import (
     Assessment,
+    EITCount,
     Framework,
+    IITConfirmation,
     Indicator,
+    IndicatorScore,
     Instrument,
     ItemDefinition,
     ItemRequirement,
+    ItemScore,
     Milestone,
+    OfficialResult,
     RatingBand,
     RespondentRule,
     RespondentTarget,
@@ -90,7 +95,7 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_display = ["office", "fiscal_year", "framework", "created_at"]
     list_filter = ["fiscal_year"]
     list_select_related = ["office", "framework"]
-    raw_id_fields = ["opened_by"]
+    raw_id_fields = ["opened_by", "target_band"]
     inlines = [RespondentTargetInline]
 
 
@@ -131,3 +136,58 @@ class MilestoneAdmin(admin.ModelAdmin):
 class RespondentTargetAdmin(admin.ModelAdmin):
     list_display = ["assessment", "rule", "population", "required_override", "deadline"]
     list_select_related = ["assessment__office", "rule__instrument"]
+
+
+@admin.register(IITConfirmation)
+class IITConfirmationAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "user", "recorded_by", "created_at"]
+    list_select_related = ["assessment__office", "user", "recorded_by"]
+    raw_id_fields = ["assessment", "user", "recorded_by"]
+
+
+@admin.register(EITCount)
+class EITCountAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "date", "channel", "count", "recorded_by"]
+    list_select_related = ["assessment__office", "recorded_by"]
+    raw_id_fields = ["assessment", "recorded_by"]
+
+
+class IndicatorScoreInline(admin.TabularInline):
+    model = IndicatorScore
+    extra = 0
+    can_delete = False
+    readonly_fields = ["indicator", "score"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OfficialResult)
+class OfficialResultAdmin(admin.ModelAdmin):
+    """Entered results are a record: read here, superseded by entering them again in the app."""
+
+    list_display = ["assessment", "source", "entered_by", "created_at"]
+    list_select_related = ["assessment__office", "entered_by"]
+    inlines = [IndicatorScoreInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IndicatorScore)
+class IndicatorScoreAdmin(admin.ModelAdmin):
+    list_display = ["result", "indicator", "score"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ItemScore)
+class ItemScoreAdmin(IndicatorScoreAdmin):
+    list_display = ["result", "definition", "score"]

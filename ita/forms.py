@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Office
-from ita.models import Framework
+from accounts.models import Office, User
+from core.uploads import ACCEPT_IMAGES
+from ita.models import EITCount, Framework, RespondentTarget
 
 
 class AssessmentOpenForm(forms.Form):
@@ -26,4 +27,57 @@ class FrameworkCompareForm(forms.Form):
         data = super().clean()
         if data.get("old") and data.get("old") == data.get("new"):
             raise forms.ValidationError(_("Choose two different years."))
+        return data
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = RespondentTarget
+        fields = ["population", "required_override"]
+
+
+class IITConfirmForm(forms.Form):
+    screenshot = forms.FileField(
+        label=_("Screenshot of the survey's last page (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_IMAGES}),
+    )
+
+
+class IITRecordForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(memberships__office=assessment.office)
+            .exclude(iit_confirmations__assessment=assessment)
+            .order_by("first_name", "last_name")
+        )
+        self.fields["user"].label_from_instance = lambda user: user.display_name
+
+
+class EITCountForm(forms.ModelForm):
+    count = forms.IntegerField(label=_("Respondents"), min_value=1, required=False)
+
+    class Meta:
+        model = EITCount
+        fields = ["date", "channel", "count", "respondents", "note"]
+        widgets = {
+            "date": DateInput(),
+            "respondents": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("count") and not (data.get("respondents") or "").strip():
+            raise forms.ValidationError(_("Give the number of respondents, or their names."))
         return data

@@ -8,6 +8,7 @@ import math
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Office
 from core.i18n import localized
 from core.models import BaseModel
+from core.storage import opaque_name, private_storage
 from core.thai import fiscal_year_label
 
 
@@ -290,6 +292,15 @@ class Assessment(BaseModel):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    target_band = models.ForeignKey(
+        RatingBand,
+        verbose_name=_("target level"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The level the office aims for this year, e.g. AA."),
+    )
 
     class Meta:
         ordering = ["-fiscal_year"]
@@ -333,3 +344,119 @@ class RespondentTarget(BaseModel):
         if self.population is None:
             return None
         return self.rule.required_for(self.population)
+
+
+def screenshot_upload_to(confirmation: "IITConfirmation", filename: str) -> str:
+    return opaque_name("iit", confirmation.screenshot_extension)
+
+
+class IITConfirmation(models.Model):
+    """A staff member's word that they answered the IIT. Only that they took part: never an answer."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="iit_confirmations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="iit_confirmations")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    screenshot = models.FileField(
+        _("screenshot of the survey's last page"),
+        upload_to=screenshot_upload_to,
+        storage=private_storage,
+        blank=True,
+        max_length=200,
+    )
+    screenshot_extension = models.CharField(max_length=10, blank=True)
+    screenshot_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "user"], name="iitconfirmation_once")]
+        verbose_name = _("IIT confirmation")
+        verbose_name_plural = _("IIT confirmations")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.user}"
+
+    @property
+    def recorded_for_someone(self) -> bool:
+        return self.recorded_by_id != self.user_id
+
+
+class EITCount(models.Model):
+    """EIT answers reported on one day through one channel (a LINE group, a school visit, ...)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="eit_counts")
+    date = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=200, help_text=_("e.g. the LINE group of school directors"))
+    count = models.PositiveIntegerField(_("respondents"), validators=[MinValueValidator(1)])
+    respondents = models.TextField(
+        _("respondents' names"), blank=True, help_text=_("Optional: one per line. Filled in, it sets the count.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("EIT count")
+        verbose_name_plural = _("EIT counts")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.date} · {self.count}"
+
+
+class OfficialResult(models.Model):
+    """The year's published scores as entered or imported. A new entry supersedes; none is edited."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="official_results")
+    source = models.CharField(_("source"), max_length=255, blank=True, help_text=_("e.g. the ITAS result page"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+        verbose_name = _("official result")
+        verbose_name_plural = _("official results")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Official results cannot be changed; enter them again.")
+        super().save(*args, **kwargs)
+
+
+SCORE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+
+class IndicatorScore(models.Model):
+    result = models.ForeignKey(OfficialResult, on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS)
+
+    class Meta:
+        ordering = ["indicator__number"]
+        constraints = [models.UniqueConstraint(fields=["result", "indicator"], name="indicatorscore_unique")]
+        verbose_name = _("indicator score")
+        verbose_name_plural = _("indicator scores")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.number}: {self.score}"
+
+
+class ItemScore(models.Model):
+    """An OIT item's official result (0 or 100), when the office has it."""
+
+    result = models.ForeignKey(OfficialResult, on_delete=models.CASCADE, related_name="item_scores")
+    definition = models.ForeignKey(ItemDefinition, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS)
+
+    class Meta:
+        ordering = ["definition__number"]
+        constraints = [models.UniqueConstraint(fields=["result", "definition"], name="itemscore_unique")]
+        verbose_name = _("OIT item score")
+        verbose_name_plural = _("OIT item scores")
+
+    def __str__(self) -> str:
+        return f"{self.definition.code}: {self.score}"

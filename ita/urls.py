@@ -4,10 +4,19 @@ from ita import views
 
 app_name = "ita"
 
+RESPONDENTS = "office/<slug:office_slug>/<int:fiscal_year>/respondents/"
+
 urlpatterns = [
     path("frameworks/", views.framework_list, name="framework-list"),
     path("frameworks/compare/", views.framework_compare, name="framework-compare"),
     path("frameworks/<int:fiscal_year>/", views.framework_detail, name="framework-detail"),
     path("office/<slug:office_slug>/", views.office, name="office"),
     path("office/<slug:office_slug>/assessments/new/", views.assessment_create, name="assessment-create"),
+    path(RESPONDENTS, views.respondents, name="respondents"),
+    path(RESPONDENTS + "iit/confirm/", views.iit_confirm, name="iit-confirm"),
+    path(RESPONDENTS + "iit/record/", views.iit_record, name="iit-record"),
+    path(RESPONDENTS + "iit/<int:confirmation_id>/screenshot/", views.iit_screenshot, name="iit-screenshot"),
+    path(RESPONDENTS + "eit/", views.eit_count_add, name="eit-add"),
+    path(RESPONDENTS + "eit/<int:entry_id>/remove/", views.eit_count_remove, name="eit-remove"),
+    path(RESPONDENTS + "targets/<int:target_id>/", views.target_update, name="target-update"),
 ]

@@ -1,16 +1,37 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
 from core.thai import ThaiCollate
+from ita import respondents as respondents_service
+from ita.access import get_assessment_or_404
 from ita.compare import framework_diff
-from ita.forms import AssessmentOpenForm, FrameworkCompareForm
-from ita.models import Framework, Indicator, ItemDefinition, SubIndicator
+from ita.forms import (
+    AssessmentOpenForm,
+    EITCountForm,
+    FrameworkCompareForm,
+    IITConfirmForm,
+    IITRecordForm,
+    TargetForm,
+)
+from ita.models import (
+    EITCount,
+    Framework,
+    IITConfirmation,
+    Indicator,
+    ItemDefinition,
+    RespondentTarget,
+    SubIndicator,
+)
+from ita.respondents import respondent_progress
 from ita.services import assessment_open
 
 
@@ -89,3 +110,136 @@ def framework_compare(request):
     form = FrameworkCompareForm(request.GET or None)
     diff = framework_diff(form.cleaned_data["old"], form.cleaned_data["new"]) if form.is_valid() else None
     return render(request, "ita/framework_compare.html", {"form": form, "diff": diff})
+
+
+# --- respondents ---------------------------------------------------------------------------
+
+
+@login_required
+def respondents(request, office_slug, fiscal_year):
+    """IIT confirmations and EIT counts against the targets, with the days left and the pace."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    return _render_respondents(request, assessment)
+
+
+def _render_respondents(request, assessment, status=200, **forms):
+    membership = request.membership
+    confirmations = list(assessment.iit_confirmations.select_related("user", "recorded_by"))
+    confirmed_ids = {confirmation.user_id for confirmation in confirmations}
+    members = (
+        Membership.objects.filter(office=assessment.office)
+        .select_related("user", "unit")
+        .order_by("user__first_name", "user__last_name")
+    )
+    context = {
+        "assessment": assessment,
+        "office": assessment.office,
+        "membership": membership,
+        "progress": respondent_progress(assessment),
+        "confirmations": confirmations,
+        "my_confirmation": next((c for c in confirmations if c.user_id == membership.user_id), None),
+        "unconfirmed": [member for member in members if member.user_id not in confirmed_ids],
+        "eit_counts": list(assessment.eit_counts.select_related("recorded_by").order_by("-date", "-id")),
+        "targets": assessment.respondent_targets.select_related("rule__instrument"),
+        "confirm_form": forms.get("confirm_form") or IITConfirmForm(),
+        "record_form": forms.get("record_form") or IITRecordForm(assessment=assessment),
+        "eit_form": forms.get("eit_form") or EITCountForm(initial={"date": timezone.localdate()}),
+    }
+    return render(request, "ita/respondents.html", context, status=status)
+
+
+def _respondents_redirect(assessment):
+    return redirect("ita:respondents", assessment.office.slug, assessment.fiscal_year)
+
+
+@login_required
+@require_POST
+def iit_confirm(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    form = IITConfirmForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            respondents_service.iit_confirm(
+                assessment=assessment, membership=request.membership, screenshot=form.cleaned_data["screenshot"]
+            )
+        except ValidationError as exc:
+            form.add_error("screenshot", exc)
+        else:
+            messages.success(request, _("Thank you: your IIT participation is recorded."))
+            return _respondents_redirect(assessment)
+    return _render_respondents(request, assessment, status=400, confirm_form=form)
+
+
+@login_required
+@require_POST
+def iit_record(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN, Role.COMMITTEE])
+    form = IITRecordForm(request.POST, assessment=assessment)
+    if form.is_valid():
+        user = form.cleaned_data["user"]
+        try:
+            respondents_service.iit_confirm(assessment=assessment, membership=request.membership, user=user)
+        except ValidationError as exc:
+            form.add_error("user", exc)
+        else:
+            messages.success(request, _("Recorded for %(name)s.") % {"name": user.display_name})
+            return _respondents_redirect(assessment)
+    return _render_respondents(request, assessment, status=400, record_form=form)
+
+
+@login_required
+def iit_screenshot(request, office_slug, fiscal_year, confirmation_id):
+    """The screenshot, for its owner and the committee only."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    confirmation = get_object_or_404(IITConfirmation, pk=confirmation_id, assessment=assessment)
+    if confirmation.user_id != request.user.pk and not request.membership.can_review:
+        raise PermissionDenied
+    if not confirmation.screenshot:
+        raise Http404
+    response = FileResponse(
+        confirmation.screenshot.open("rb"),
+        as_attachment=True,
+        filename=f"iit-{confirmation.pk}{confirmation.screenshot_extension}",
+        content_type=confirmation.screenshot_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def eit_count_add(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN, Role.COMMITTEE])
+    form = EITCountForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        entry = respondents_service.eit_count_add(assessment=assessment, membership=request.membership, **data)
+        messages.success(request, _("%(count)d EIT respondents added.") % {"count": entry.count})
+        return _respondents_redirect(assessment)
+    return _render_respondents(request, assessment, status=400, eit_form=form)
+
+
+@login_required
+@require_POST
+def eit_count_remove(request, office_slug, fiscal_year, entry_id):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN, Role.COMMITTEE])
+    entry = get_object_or_404(EITCount, pk=entry_id, assessment=assessment)
+    respondents_service.eit_count_remove(entry=entry, membership=request.membership)
+    messages.success(request, _("The count was removed."))
+    return _respondents_redirect(assessment)
+
+
+@login_required
+@require_POST
+def target_update(request, office_slug, fiscal_year, target_id):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    target = get_object_or_404(RespondentTarget, pk=target_id, assessment=assessment)
+    form = TargetForm(request.POST, instance=target)
+    if form.is_valid():
+        respondents_service.target_update(target=target, membership=request.membership, **form.cleaned_data)
+        messages.success(request, _("Target saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return _respondents_redirect(assessment)

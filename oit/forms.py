@@ -3,9 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User
+from core.uploads import ACCEPT
 from ita.models import Indicator, Instrument, SubIndicator
 from oit.models import Evidence, Item
-from oit.uploads import ACCEPT
 
 
 class DateInput(forms.DateInput):

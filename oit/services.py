@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Unit
+from core.uploads import check_upload
 from ita.models import Assessment, ItemRequirement
 from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication, RequirementCheck
-from oit.uploads import check_upload
 
 DUE_DATE_MILESTONE = "oit_collect"
 Status = Item.Status

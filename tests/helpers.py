@@ -12,4 +12,4 @@ def assert_queries_constant(client, url: str, *, expected: int, grow) -> None:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    assert counts == [expected, expected], "\n".join(q["sql"][:200] for q in queries.captured_queries)
+    assert counts == [expected, expected], f"{counts}\n" + "\n".join(q["sql"][:200] for q in queries.captured_queries)

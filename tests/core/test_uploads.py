@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.utils import translation
 
-from oit.uploads import OLE_SIGNATURE, check_upload, clean_original_name
+from core.uploads import OLE_SIGNATURE, check_upload, clean_original_name
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -250,3 +250,11 @@ def test_a_name_of_exactly_255_characters_is_kept():
 def test_the_checked_upload_carries_the_clean_name():
     checked = check_upload(upload("../../สำนักงาน/คำสั่ง\x00แต่งตั้ง.pdf", PDF))
     assert checked.original_name == "คำสั่งแต่งตั้ง.pdf"
+
+
+def test_a_picture_only_upload_refuses_documents():
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("หน้าสุดท้าย.pdf", b"%PDF-1.4 x"), images_only=True)
+    assert error.value.code == "type"
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+    assert check_upload(SimpleUploadedFile("หน้าสุดท้าย.png", png), images_only=True).content_type == "image/png"

@@ -1,4 +1,4 @@
-"""What an evidence upload may be, decided by its content.
+"""What an uploaded file may be (OIT evidence, an IIT screenshot), decided by its content.
 
 The name's extension must agree with what the bytes are: a PDF must start like a PDF, a .docx must
 be a ZIP holding a Word document, and so on. HTML, SVG, scripts and archives are refused whatever
@@ -47,6 +47,8 @@ KINDS = {
     ),
 }
 ACCEPT = ",".join(KINDS)
+IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+ACCEPT_IMAGES = ",".join(IMAGES)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def clean_original_name(name: str) -> str:
     return name if name.strip(".") else "file"
 
 
-def check_upload(upload: UploadedFile) -> CheckedUpload:
+def check_upload(upload: UploadedFile, *, images_only: bool = False) -> CheckedUpload:
     """Validate an uploaded file by size, name and content; return what to store about it."""
     limit = settings.OIT_UPLOAD_MAX_BYTES
     if upload.size > limit:
@@ -81,6 +83,8 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         raise ValidationError(_("The file is empty."), code="empty")
     original_name = clean_original_name(upload.name or "")
     extension = PurePath(original_name).suffix.lower()
+    if images_only and extension not in IMAGES:
+        raise ValidationError(_("Only pictures are accepted: PNG, JPEG, GIF or WebP."), code="type")
     if extension not in KINDS:
         raise ValidationError(
             _(
