@@ -1,9 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User
 from core.uploads import ACCEPT_IMAGES
-from ita.models import EITCount, Framework, RespondentTarget
+from ita.models import Assessment, EITCount, Framework, RespondentTarget
 
 
 class AssessmentOpenForm(forms.Form):
@@ -81,3 +83,45 @@ class EITCountForm(forms.ModelForm):
         if not data.get("count") and not (data.get("respondents") or "").strip():
             raise forms.ValidationError(_("Give the number of respondents, or their names."))
         return data
+
+
+class ResultForm(forms.Form):
+    """The year's published score of every indicator, as the national system shows them."""
+
+    source = forms.CharField(label=_("Source"), max_length=255, required=False)
+
+    def __init__(self, *args, framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(framework.indicators.select_related("instrument"))
+        for indicator in self.indicators:
+            self.fields[f"indicator_{indicator.number}"] = forms.DecimalField(
+                label=f"{indicator.number}. {indicator.name}",
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+            )
+
+    def scores(self) -> dict[int, Decimal]:
+        return {indicator.number: self.cleaned_data[f"indicator_{indicator.number}"] for indicator in self.indicators}
+
+
+class ResultImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=_("Columns: indicator (1–10, or an item code such as O12) and score."),
+    )
+    source = forms.CharField(label=_("Source"), max_length=255, required=False)
+
+
+class TargetBandForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["target_band"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_band"].queryset = self.instance.framework.rating_bands.all()
+        self.fields["target_band"].label_from_instance = lambda band: f"{band.label} ({band.min_total}+)"

@@ -8,7 +8,7 @@ exact and rounded to two decimals, half up, only for display, as the published r
 """
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from ita.models import RatingBand
 
@@ -57,3 +57,17 @@ def rating_for(bands: Iterable[RatingBand], total: Decimal, instrument_scores: M
         if total >= band.min_total and (band.min_each_instrument is None or lowest >= band.min_each_instrument):
             return band
     raise ValueError("The framework's rating bands do not cover this score.")
+
+
+def score_needed(
+    band: RatingBand, weights: Mapping[str, Decimal], known: Mapping[str, Decimal], missing: str
+) -> Decimal:
+    """The lowest score of the `missing` instrument that reaches `band`, given the others' scores.
+
+    Rounded up to two decimals; above 100 means the band is out of reach with those scores.
+    """
+    points = sum((known[code] * weights[code] / HUNDRED for code in known), Decimal(0))
+    needed = (band.min_total - points) * HUNDRED / weights[missing]
+    if band.min_each_instrument is not None:
+        needed = max(needed, band.min_each_instrument)
+    return max(needed, Decimal(0)).quantize(CENT, rounding=ROUND_CEILING)

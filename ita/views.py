@@ -10,9 +10,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
+from accounts.services import audit_record
 from core.thai import ThaiCollate
 from ita import respondents as respondents_service
+from ita import results as results_service
+from ita import scoring
 from ita.access import get_assessment_or_404
+from ita.analysis import office_analysis
 from ita.compare import framework_diff
 from ita.forms import (
     AssessmentOpenForm,
@@ -20,6 +24,9 @@ from ita.forms import (
     FrameworkCompareForm,
     IITConfirmForm,
     IITRecordForm,
+    ResultForm,
+    ResultImportForm,
+    TargetBandForm,
     TargetForm,
 )
 from ita.models import (
@@ -243,3 +250,118 @@ def target_update(request, office_slug, fiscal_year, target_id):
             for error in errors:
                 messages.error(request, error)
     return _respondents_redirect(assessment)
+
+
+# --- official results ----------------------------------------------------------------------
+
+
+@login_required
+def results(request, office_slug, fiscal_year):
+    """The year's official scores with their instrument scores, total and rating, and the gap to
+    the office's target; administrators enter or import them here."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    return _render_results(request, assessment)
+
+
+def _render_results(request, assessment, status=200, **forms):
+    framework = results_service.framework_for_scoring(assessment.framework)
+    entries = list(assessment.official_results.select_related("entered_by").prefetch_related("scores"))
+    summary = results_service.summarize(entries[0], framework) if entries else None
+    target = assessment.target_band
+    context = {
+        "assessment": assessment,
+        "office": assessment.office,
+        "membership": request.membership,
+        "summary": summary,
+        "entries": entries,
+        "target": target,
+        "below_target": summary.below(target.min_total) if summary and target else [],
+        "gap": target.min_total - scoring.rounded(summary.total) if summary and target else None,
+        "form": forms.get("form") or ResultForm(framework=framework, initial=_result_initial(summary)),
+        "import_form": forms.get("import_form") or ResultImportForm(),
+        "target_form": TargetBandForm(instance=assessment),
+    }
+    return render(request, "ita/results.html", context, status=status)
+
+
+def _result_initial(summary) -> dict:
+    if summary is None:
+        return {}
+    return {f"indicator_{indicator.number}": score for indicator, score in summary.indicators}
+
+
+def _results_redirect(assessment):
+    return redirect("ita:results", assessment.office.slug, assessment.fiscal_year)
+
+
+@login_required
+@require_POST
+def result_enter(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    form = ResultForm(request.POST, framework=assessment.framework)
+    if form.is_valid():
+        try:
+            results_service.result_enter(
+                assessment=assessment,
+                membership=request.membership,
+                scores=form.scores(),
+                source=form.cleaned_data["source"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Official results saved."))
+            return _results_redirect(assessment)
+    return _render_results(request, assessment, status=400, form=form)
+
+
+@login_required
+@require_POST
+def result_import(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    form = ResultImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            scores, item_scores = results_service.parse_results_file(form.cleaned_data["file"])
+            results_service.result_enter(
+                assessment=assessment,
+                membership=request.membership,
+                scores=scores,
+                item_scores=item_scores,
+                source=form.cleaned_data["source"] or form.cleaned_data["file"].name,
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("Official results imported."))
+            return _results_redirect(assessment)
+    return _render_results(request, assessment, status=400, import_form=form)
+
+
+@login_required
+@require_POST
+def target_band_update(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    form = TargetBandForm(request.POST, instance=assessment)
+    if form.is_valid():
+        form.save()
+        audit_record(
+            office=assessment.office,
+            actor=request.user,
+            action="results.target",
+            summary=f"Target level {assessment.fiscal_year}: {assessment.target_band or '-'}",
+            obj=assessment,
+        )
+        messages.success(request, _("Target level saved."))
+    return _results_redirect(assessment)
+
+
+@login_required
+def analysis(request, office_slug):
+    """The office's indicators across the years it has official results for."""
+    membership = get_membership_or_404(request, office_slug)
+    return render(
+        request,
+        "ita/analysis.html",
+        {"office": membership.office, "membership": membership, "analysis": office_analysis(membership.office)},
+    )

@@ -220,3 +220,18 @@ class OfficeOitSettingsForm(forms.ModelForm):
     class Meta:
         model = Office
         fields = ["oit_required_approvals", "oit_committee_publishes"]
+
+
+class WhatIfForm(forms.Form):
+    """Expected IIT and EIT scores for the simulator; OIT comes from the items' progress."""
+
+    iit = forms.DecimalField(label=_("Expected IIT"), min_value=0, max_value=100, decimal_places=2)
+    eit = forms.DecimalField(label=_("Expected EIT"), min_value=0, max_value=100, decimal_places=2)
+    oit = forms.DecimalField(
+        label=_("OIT"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: the score the items predict now."),
+    )

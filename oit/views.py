@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
 from ita.access import get_assessment_or_404
-from oit import services
+from oit import services, whatif
 from oit.files import revision_response
 from oit.forms import (
     AssignForm,
@@ -23,6 +23,7 @@ from oit.forms import (
     ReasonForm,
     ReviewChecksForm,
     TransitionForm,
+    WhatIfForm,
 )
 from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication
 from oit.selectors import item_status_summary
@@ -109,12 +110,22 @@ def review_queue(request, office_slug, fiscal_year):
 
 @login_required
 def item_progress(request, office_slug, fiscal_year):
-    """Counts by status per indicator and sub-indicator, and the OIT score they predict."""
+    """Counts by status per indicator and sub-indicator, the OIT score they predict, and a what-if
+    of the year's total and rating from expected IIT and EIT scores."""
     assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    summary = item_status_summary(assessment)
+    form = WhatIfForm(request.GET if "iit" in request.GET else None, initial=whatif.expected_defaults(assessment))
+    expected = form.cleaned_data if form.is_bound and form.is_valid() else form.initial
+    oit_score = expected.get("oit")
+    if oit_score is None:
+        oit_score = summary.oit_score
+    result = None
+    if oit_score is not None and (not form.is_bound or form.is_valid()):
+        result = whatif.simulate(assessment, iit=expected["iit"], eit=expected["eit"], oit=oit_score)
     return render(
         request,
         "oit/item_progress.html",
-        {"assessment": assessment, "office": assessment.office, "summary": item_status_summary(assessment)},
+        {"assessment": assessment, "office": assessment.office, "summary": summary, "form": form, "whatif": result},
     )
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from ita.scoring import mean, rating_for, rounded, share_passed, total_score, weighted_mean
+from ita.scoring import mean, rating_for, rounded, score_needed, share_passed, total_score, weighted_mean
 
 WEIGHTS = {"IIT": D(30), "EIT": D(30), "OIT": D(40)}
 
@@ -74,3 +74,14 @@ def test_letter_grades_up_to_2565(framework_2565, total, grade):
 def test_rating_levels_from_2566_check_each_instrument(framework_2566, total, iit, eit, oit, level):
     scores = {"IIT": D(iit), "EIT": D(eit), "OIT": D(oit)}
     assert rating_for(bands_of(framework_2566), D(total), scores).code == level
+
+
+@pytest.mark.django_db
+def test_the_oit_needed_for_a_level(framework_2566, framework_2565):
+    excellent = framework_2566.rating_bands.get(code="excellent")
+    # IIT and EIT 96 give 57.60 points; 95 needs 37.40 more from OIT's 40: 93.50 — but each must be 95
+    assert score_needed(excellent, WEIGHTS, {"IIT": D(96), "EIT": D(96)}, "OIT") == D(95)
+    aa = framework_2565.rating_bands.get(code="AA")
+    assert score_needed(aa, WEIGHTS, {"IIT": D(96), "EIT": D(96)}, "OIT") == D("93.50")
+    assert score_needed(aa, WEIGHTS, {"IIT": D(80), "EIT": D(80)}, "OIT") > 100  # out of reach
+    assert score_needed(aa, WEIGHTS, {"IIT": D(96), "EIT": D("96.01")}, "OIT") == D("93.50")  # 93.4925, up

@@ -415,3 +415,37 @@ def test_the_export_downloads_for_the_national_system(client, assessment, staff_
     assert response.content.startswith(b"PK")
     client.force_login(other_office_admin.user)
     assert client.get(items_url(assessment, "oit:item-export-csv")).status_code == 404
+
+
+def test_the_what_if_uses_the_items_prediction_and_the_expected_scores(
+    client, assessment, staff_member, committee_member, admin_member
+):
+    approved(o1(assessment), staff_member, committee_member)  # predicted OIT = 1.00
+    assessment.target_band = assessment.framework.rating_bands.get(code="good")
+    assessment.save()
+    client.force_login(staff_member.user)
+    whatif = client.get(items_url(assessment, "oit:item-progress"), {"iit": "95", "eit": "95"}).context["whatif"]
+    assert whatif.total == Decimal("57.40")  # 28.50 + 28.50 + 0.40
+    assert whatif.band.code == "urgent"
+    assert whatif.oit_needed == Decimal("85.00")  # the total alone would need 70, but each must be 85
+    full = client.get(items_url(assessment, "oit:item-progress"), {"iit": "95", "eit": "95", "oit": "100"})
+    assert full.context["whatif"].band.code == "excellent" and full.context["whatif"].target_reached
+
+
+def test_the_what_if_starts_from_last_years_results(client, assessment, admin_member, framework_2565):
+    from ita import results
+
+    earlier = assessment_open(office=assessment.office, framework=framework_2565, user=admin_member.user)
+    scores = {**dict.fromkeys(range(1, 6), Decimal(92)), **dict.fromkeys(range(6, 9), Decimal(88)), 9: 90, 10: 90}
+    results.result_enter(assessment=earlier, membership=admin_member, scores={k: Decimal(v) for k, v in scores.items()})
+    client.force_login(admin_member.user)
+    form = client.get(items_url(assessment, "oit:item-progress")).context["form"]
+    assert (form.initial["iit"], form.initial["eit"]) == (Decimal(92), Decimal(88))
+
+
+def test_bad_what_if_input_is_explained(client, assessment, staff_member):
+    client.force_login(staff_member.user)
+    response = client.get(items_url(assessment, "oit:item-progress"), {"iit": "120", "eit": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"iit", "eit"}
+    assert response.context["whatif"] is None

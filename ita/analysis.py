@@ -1,0 +1,154 @@
+"""Year-over-year analysis of an office's official results, and the charts drawn from it.
+
+Indicators are compared by number (1–10 keep their meaning from 2562 to 2566); the names shown are
+the latest year's. Charts are plain SVG computed here, so they need no JavaScript and print well.
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from accounts.models import Office
+from ita.models import Assessment, OfficialResult
+from ita.results import ResultSummary, summarize
+
+RADAR_SIZE = 300
+RADAR_RADIUS = 110
+
+
+@dataclass
+class YearResult:
+    assessment: Assessment
+    summary: ResultSummary
+
+    @property
+    def year(self) -> int:
+        return self.assessment.fiscal_year
+
+    def score(self, number: int) -> Decimal | None:
+        return next((score for indicator, score in self.summary.indicators if indicator.number == number), None)
+
+
+@dataclass
+class IndicatorRow:
+    number: int
+    name: str
+    instrument: str
+    scores: list[Decimal | None]  # one per year, oldest first
+    latest: Decimal | None = None
+    weakest_of_instrument: bool = False
+    below_target: bool = False
+    bars: list[dict] = field(default_factory=list)
+
+    @property
+    def change(self) -> Decimal | None:
+        known = [score for score in self.scores if score is not None]
+        return known[-1] - known[-2] if len(known) >= 2 else None
+
+
+@dataclass
+class Analysis:
+    years: list[YearResult]
+    rows: list[IndicatorRow]
+    target: object | None  # the latest assessment's target RatingBand
+
+    @property
+    def latest(self) -> YearResult | None:
+        return self.years[-1] if self.years else None
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.latest is None or self.target is None:
+            return None
+        return self.target.min_total - self.latest.summary.total
+
+    def radar(self) -> dict:
+        """Axes and one polygon per year for a radar of the ten indicators."""
+        count = len(self.rows)
+        centre = RADAR_SIZE / 2
+
+        def point(index: int, value: float) -> tuple[float, float]:
+            angle = -math.pi / 2 + 2 * math.pi * index / count
+            radius = RADAR_RADIUS * value / 100
+            return round(centre + radius * math.cos(angle), 1), round(centre + radius * math.sin(angle), 1)
+
+        axes = [{"end": point(i, 100), "label": point(i, 118), "number": row.number} for i, row in enumerate(self.rows)]
+        rings = [
+            " ".join(f"{x},{y}" for x, y in (point(i, level) for i in range(count))) for level in (25, 50, 75, 100)
+        ]
+        polygons = []
+        for position, year in enumerate(self.years):
+            values = [float(year.score(row.number) or 0) for row in self.rows]
+            polygons.append(
+                {
+                    "year": year.year,
+                    "series": position,
+                    "points": " ".join(f"{x},{y}" for x, y in (point(i, v) for i, v in enumerate(values))),
+                }
+            )
+        return {"size": RADAR_SIZE, "axes": axes, "rings": rings, "polygons": polygons}
+
+
+def office_analysis(office: Office) -> Analysis:
+    """The office's years with official results, oldest first, in a fixed number of queries."""
+    assessments = list(
+        office.assessments.order_by("fiscal_year")
+        .select_related("framework", "target_band")
+        .prefetch_related(
+            "framework__indicators__instrument",
+            "framework__instruments",
+            "framework__rating_bands",
+            Prefetch("official_results", queryset=OfficialResult.objects.prefetch_related("scores")),
+        )
+    )
+    years = [
+        YearResult(assessment=assessment, summary=summarize(assessment.official_results.all()[0], assessment.framework))
+        for assessment in assessments
+        if assessment.official_results.all()
+    ]
+    target = assessments[-1].target_band if assessments else None
+    rows = _indicator_rows(years, target)
+    return Analysis(years=years, rows=rows, target=target)
+
+
+def _indicator_rows(years: list[YearResult], target) -> list[IndicatorRow]:
+    if not years:
+        return []
+    latest = years[-1]
+    rows = [
+        IndicatorRow(
+            number=indicator.number,
+            name=indicator.name,
+            instrument=indicator.instrument.code,
+            scores=[year.score(indicator.number) for year in years],
+            latest=score,
+            below_target=target is not None and score < target.min_total,
+        )
+        for indicator, score in latest.summary.indicators
+    ]
+    for instrument in {row.instrument for row in rows}:
+        weakest = min((row for row in rows if row.instrument == instrument), key=lambda row: (row.latest, row.number))
+        weakest.weakest_of_instrument = True
+    for row in rows:
+        row.bars = _bars(row.scores, [year.year for year in years])
+    return rows
+
+
+def _bars(scores: list[Decimal | None], years: list[int]) -> list[dict]:
+    """Bars of one indicator across years in a 100 × 60 box (score 100 = full height)."""
+    width = 100 / max(len(scores), 1)
+    return [
+        {
+            "x": round(i * width + width * 0.15, 2),
+            "width": round(width * 0.7, 2),
+            "height": round(float(score) * 0.5, 2) if score is not None else 0,
+            "y": round(55 - float(score) * 0.5, 2) if score is not None else 55,
+            "label_x": round(i * width + width / 2, 2),
+            "year": year,
+            "score": score,
+            "series": i,
+        }
+        for i, (score, year) in enumerate(zip(scores, years, strict=True))
+    ]

@@ -1,0 +1,59 @@
+"""The what-if simulator: the year's total and rating from expected IIT and EIT scores and the OIT
+score the items predict, and what OIT score the office's target level needs."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ita import scoring
+from ita.models import Assessment, RatingBand
+
+DEFAULT_EXPECTED = Decimal(90)
+
+
+@dataclass
+class WhatIf:
+    scores: dict[str, Decimal]
+    total: Decimal
+    band: RatingBand
+    target: RatingBand | None
+    oit_needed: Decimal | None
+
+    @property
+    def target_reachable(self) -> bool:
+        return self.oit_needed is not None and self.oit_needed <= scoring.HUNDRED
+
+    @property
+    def target_reached(self) -> bool:
+        return self.target is not None and self.band.order <= self.target.order
+
+
+def expected_defaults(assessment: Assessment) -> dict[str, Decimal]:
+    """Last year's official IIT and EIT if the office has them, else 90."""
+    from ita.results import framework_for_scoring, summarize
+
+    previous = (
+        Assessment.objects.filter(office=assessment.office, fiscal_year__lt=assessment.fiscal_year)
+        .exclude(official_results=None)
+        .select_related("framework")
+        .order_by("-fiscal_year")
+        .first()
+    )
+    if previous is None:
+        return {"iit": DEFAULT_EXPECTED, "eit": DEFAULT_EXPECTED}
+    result = previous.official_results.prefetch_related("scores").first()
+    summary = summarize(result, framework_for_scoring(previous.framework))
+    return {"iit": scoring.rounded(summary.instruments["IIT"]), "eit": scoring.rounded(summary.instruments["EIT"])}
+
+
+def simulate(assessment: Assessment, *, iit: Decimal, eit: Decimal, oit: Decimal) -> WhatIf:
+    framework = assessment.framework
+    weights = {instrument.code: instrument.weight for instrument in framework.instruments.all()}
+    scores = {"IIT": iit, "EIT": eit, "OIT": oit}
+    total = scoring.total_score(scores, weights)
+    bands = list(framework.rating_bands.all())
+    target = assessment.target_band
+    needed = None
+    if target is not None:
+        needed = scoring.score_needed(target, weights, {"IIT": iit, "EIT": eit}, "OIT")
+    return WhatIf(scores=scores, total=total, band=scoring.rating_for(bands, total, scores), target=target,
+                  oit_needed=needed)  # fmt: skip
