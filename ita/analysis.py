@@ -16,6 +16,9 @@ from ita.results import ResultSummary, summarize
 
 RADAR_SIZE = 300
 RADAR_RADIUS = 110
+# Scores of an office mostly lie between 80 and 100; charts start at 50 so that differences show
+# (they say so on the chart). Lower scores sit at the floor.
+FLOOR = 50
 
 
 @dataclass
@@ -64,6 +67,14 @@ class Analysis:
             return None
         return self.target.min_total - self.latest.summary.total
 
+    @property
+    def target_reached(self) -> bool:
+        return self.latest is not None and self.target is not None and self.latest.summary.reaches(self.target)
+
+    @property
+    def instruments_below(self) -> list[str]:
+        return self.latest.summary.instruments_below(self.target) if self.latest and self.target else []
+
     def radar(self) -> dict:
         """Axes and one polygon per year for a radar of the ten indicators."""
         count = len(self.rows)
@@ -71,7 +82,7 @@ class Analysis:
 
         def point(index: int, value: float) -> tuple[float, float]:
             angle = -math.pi / 2 + 2 * math.pi * index / count
-            radius = RADAR_RADIUS * value / 100
+            radius = RADAR_RADIUS * max(value - FLOOR, 0) / (100 - FLOOR)
             return round(centre + radius * math.cos(angle), 1), round(centre + radius * math.sin(angle), 1)
 
         axes = [{"end": point(i, 100), "label": point(i, 118), "number": row.number} for i, row in enumerate(self.rows)]
@@ -88,7 +99,7 @@ class Analysis:
                     "points": " ".join(f"{x},{y}" for x, y in (point(i, v) for i, v in enumerate(values))),
                 }
             )
-        return {"size": RADAR_SIZE, "axes": axes, "rings": rings, "polygons": polygons}
+        return {"size": RADAR_SIZE, "axes": axes, "rings": rings, "polygons": polygons, "floor": FLOOR}
 
 
 def office_analysis(office: Office) -> Analysis:
@@ -108,7 +119,8 @@ def office_analysis(office: Office) -> Analysis:
         for assessment in assessments
         if assessment.official_results.all()
     ]
-    target = assessments[-1].target_band if assessments else None
+    # The target of the latest year with results, so that it is a band of the same framework.
+    target = years[-1].assessment.target_band if years else None
     rows = _indicator_rows(years, target)
     return Analysis(years=years, rows=rows, target=target)
 
@@ -136,15 +148,21 @@ def _indicator_rows(years: list[YearResult], target) -> list[IndicatorRow]:
     return rows
 
 
+def _bar_height(score: Decimal | None) -> float:
+    """Height in a 45-unit plot from FLOOR (0) to 100 (45)."""
+    return 0.0 if score is None else round(max(float(score) - FLOOR, 0) * 45 / (100 - FLOOR), 2)
+
+
 def _bars(scores: list[Decimal | None], years: list[int]) -> list[dict]:
-    """Bars of one indicator across years in a 100 × 60 box (score 100 = full height)."""
+    """Bars of one indicator across years in a 100 × 70 box, from FLOOR up to 100."""
     width = 100 / max(len(scores), 1)
     return [
         {
             "x": round(i * width + width * 0.15, 2),
             "width": round(width * 0.7, 2),
-            "height": round(float(score) * 0.5, 2) if score is not None else 0,
-            "y": round(55 - float(score) * 0.5, 2) if score is not None else 55,
+            "height": _bar_height(score),
+            "y": round(55 - _bar_height(score), 2),
+            "value_y": round(55 - _bar_height(score) - 1.5, 2),
             "label_x": round(i * width + width / 2, 2),
             "year": year,
             "score": score,

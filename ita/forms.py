@@ -102,6 +102,7 @@ class ResultForm(forms.Form):
                 decimal_places=2,
                 widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
             )
+        self.order_fields([*(f"indicator_{indicator.number}" for indicator in self.indicators), "source"])
 
     def scores(self) -> dict[int, Decimal]:
         return {indicator.number: self.cleaned_data[f"indicator_{indicator.number}"] for indicator in self.indicators}

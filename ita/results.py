@@ -44,6 +44,16 @@ class ResultSummary:
         """Each instrument's contribution to the total (e.g. OIT 38.70 of 40)."""
         return {code: score * self.weights[code] / HUNDRED for code, score in self.instruments.items()}
 
+    def reaches(self, band: RatingBand) -> bool:
+        """The result is at `band` or better (bands are ordered best first)."""
+        return self.band.order <= band.order
+
+    def instruments_below(self, band: RatingBand) -> list[str]:
+        """Instruments that miss the band's per-instrument minimum (2566 onwards)."""
+        if band.min_each_instrument is None:
+            return []
+        return [code for code, score in self.instruments.items() if scoring.rounded(score) < band.min_each_instrument]
+
     def weakest(self, count: int = 3) -> list[tuple[Indicator, Decimal]]:
         return sorted(self.indicators, key=lambda pair: (pair[1], pair[0].number))[:count]
 

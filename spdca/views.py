@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ita.access import get_assessment_or_404
+from ita.respondents import respondent_progress
 from oit.selectors import item_status_summary
 
 
@@ -14,7 +15,6 @@ def dashboard(request, office_slug, fiscal_year):
     milestones = list(assessment.framework.milestones.all())
     for milestone in milestones:
         milestone.state = "past" if milestone.end < today else "current" if milestone.start <= today else "upcoming"
-    targets = assessment.respondent_targets.select_related("rule__instrument")
     return render(
         request,
         "spdca/assessment_dashboard.html",
@@ -24,6 +24,6 @@ def dashboard(request, office_slug, fiscal_year):
             "membership": request.membership,
             "milestones": milestones,
             "summary": item_status_summary(assessment),
-            "targets": targets,
+            "progress": respondent_progress(assessment, today),
         },
     )

@@ -79,3 +79,14 @@ def test_the_page_query_count_does_not_grow_with_years(client, office, admin_mem
 
     client.force_login(admin_member.user)
     assert_queries_constant(client, reverse("ita:analysis", args=[office.slug]), expected=13, grow=grow)
+
+
+def test_a_total_above_the_minimum_does_not_reach_a_level_an_instrument_misses(office, admin_member, assessment):
+    # total 97.00 ≥ 95, but EIT 94.00 < 95: ผ่านดี, not the ผ่านดีเยี่ยม target
+    results.result_enter(assessment=assessment, membership=admin_member, scores={**scores(98, 94, 97, 100)})
+    assessment.target_band = assessment.framework.rating_bands.get(code="excellent")
+    assessment.save()
+    analysis = office_analysis(office)
+    assert analysis.gap < 0
+    assert not analysis.target_reached
+    assert analysis.instruments_below == ["EIT"]

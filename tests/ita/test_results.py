@@ -191,4 +191,14 @@ def test_staff_and_other_offices_cannot_enter_results(client, assessment, staff_
 def test_the_results_page_query_count_is_constant(client, assessment, admin_member):
     enter(assessment, admin_member)
     client.force_login(admin_member.user)
-    assert_queries_constant(client, url(assessment), expected=16, grow=lambda: [enter(assessment, admin_member)] * 3)
+    assert_queries_constant(client, url(assessment), expected=17, grow=lambda: [enter(assessment, admin_member)] * 3)
+
+
+def test_imported_item_results_are_shown(client, assessment, admin_member):
+    client.force_login(admin_member.user)
+    rows = "\n".join(f"{n},{s}" for n, s in SCORES.items())
+    upload = csv_file(f"indicator,score\n{rows}\nO1,100\nO2,0\n")
+    assert client.post(url(assessment, "ita:result-import"), {"file": upload}).status_code == 302
+    response = client.get(url(assessment))
+    assert [(s.definition.code, s.score) for s in response.context["item_scores"]] == [("O1", 100), ("O2", 0)]
+    assert response.context["entries"][0].source == "ผล.csv"
