@@ -17,10 +17,11 @@ class WhatIf:
     band: RatingBand
     target: RatingBand | None
     oit_needed: Decimal | None
+    blocked_by: list[str]  # IIT or EIT below the target's per-instrument minimum: no OIT score helps
 
     @property
     def target_reachable(self) -> bool:
-        return self.oit_needed is not None and self.oit_needed <= scoring.HUNDRED
+        return not self.blocked_by and self.oit_needed is not None and self.oit_needed <= scoring.HUNDRED
 
     @property
     def target_reached(self) -> bool:
@@ -52,8 +53,10 @@ def simulate(assessment: Assessment, *, iit: Decimal, eit: Decimal, oit: Decimal
     total = scoring.total_score(scores, weights)
     bands = list(framework.rating_bands.all())
     target = assessment.target_band
-    needed = None
+    needed, blocked_by = None, []
     if target is not None:
         needed = scoring.score_needed(target, weights, {"IIT": iit, "EIT": eit}, "OIT")
-    return WhatIf(scores=scores, total=total, band=scoring.rating_for(bands, total, scores), target=target,
-                  oit_needed=needed)  # fmt: skip
+        if target.min_each_instrument is not None:
+            blocked_by = [code for code in ("IIT", "EIT") if scores[code] < target.min_each_instrument]
+    band = scoring.rating_for(bands, total, scores)
+    return WhatIf(scores=scores, total=total, band=band, target=target, oit_needed=needed, blocked_by=blocked_by)

@@ -449,3 +449,13 @@ def test_bad_what_if_input_is_explained(client, assessment, staff_member):
     assert response.status_code == 200
     assert response.context["form"].errors.keys() == {"iit", "eit"}
     assert response.context["whatif"] is None
+
+
+def test_the_what_if_says_when_iit_or_eit_blocks_the_target(client, assessment, staff_member):
+    assessment.target_band = assessment.framework.rating_bands.get(code="excellent")
+    assessment.save()
+    client.force_login(staff_member.user)
+    query = {"iit": "99", "eit": "94", "oit": "100"}
+    whatif = client.get(items_url(assessment, "oit:item-progress"), query).context["whatif"]
+    assert whatif.blocked_by == ["EIT"]
+    assert not whatif.target_reachable and not whatif.target_reached
