@@ -1,0 +1,111 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from ita.models import Indicator, Instrument
+from spdca.models import Activity, Finding, Meeting, Stage
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def office_people(office):
+    return User.objects.filter(memberships__office=office).order_by("first_name", "last_name")
+
+
+class StageForm(forms.ModelForm):
+    override_reason = forms.CharField(
+        label=_("Reason for closing despite the gate"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed only when the stage is closed while its gate is not met."),
+    )
+
+    class Meta:
+        model = Stage
+        fields = ["status", "start", "end", "responsible", "notes"]
+        widgets = {"start": DateInput(), "end": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, office, **kwargs):
+        kwargs.setdefault("prefix", f"stage-{kwargs['instance'].code}")
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = office_people(office)
+        self.fields["responsible"].label_from_instance = lambda user: user.display_name
+        self.fields["override_reason"].initial = ""
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "place", "attendees", "minutes"]
+        widgets = {
+            "date": DateInput(),
+            "attendees": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None, required=False)
+    instrument = forms.ModelChoiceField(
+        label=_("…or only the instrument"), queryset=None, required=False, empty_label="—"
+    )
+    text = forms.CharField(label=_("Analysis"), widget=forms.Textarea(attrs={"rows": 3}))
+    proposed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(framework=assessment.framework)
+        self.fields["indicator"].label_from_instance = lambda indicator: f"{indicator.number}. {indicator.name}"
+        self.fields["instrument"].queryset = Instrument.objects.filter(framework=assessment.framework)
+        self.fields["instrument"].label_from_instance = lambda instrument: instrument.code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("indicator") and not data.get("instrument"):
+            raise forms.ValidationError(_("Choose an indicator or an instrument."))
+        return data
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title", "objective", "findings", "indicators", "unit", "responsible", "budget", "start", "end",
+            "expected_output", "success_indicator", "is_publicity",
+        ]  # fmt: skip
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "objective": forms.Textarea(attrs={"rows": 2}),
+            "expected_output": forms.Textarea(attrs={"rows": 2}),
+            "success_indicator": forms.Textarea(attrs={"rows": 2}),
+            "findings": forms.CheckboxSelectMultiple,
+            "indicators": forms.SelectMultiple(attrs={"size": 5}),
+        }
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = assessment.findings.select_related("indicator", "instrument")
+        self.fields["findings"].label_from_instance = _finding_label
+        self.fields["indicators"].queryset = Indicator.objects.filter(framework=assessment.framework)
+        self.fields["indicators"].label_from_instance = lambda indicator: f"{indicator.number}. {indicator.name}"
+        self.fields["unit"].queryset = assessment.office.units.all()
+        self.fields["responsible"].queryset = office_people(assessment.office)
+        self.fields["responsible"].label_from_instance = lambda user: user.display_name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end is before the start."))
+        return data
+
+
+def _finding_label(finding: Finding) -> str:
+    where = f"{finding.indicator.number}. {finding.indicator.name}" if finding.indicator else finding.instrument.code
+    return f"{finding.get_kind_display()} · {where}: {finding.text[:80]}"

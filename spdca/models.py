@@ -1,0 +1,265 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit
+from core.models import BaseModel
+from core.storage import opaque_name, private_storage
+from ita.models import Assessment, Indicator, Instrument
+
+
+class Stage(BaseModel):
+    """One of the five SPDCA stages of an assessment's cycle."""
+
+    class Code(models.TextChoices):
+        S = "S", _("Synthetic: analyse last year's results")
+        P = "P", _("Plan: the anti-corruption action plan")
+        D = "D", _("Do: carry out the plan")
+        C = "C", _("Check: items, respondents, activities")
+        A = "A", _("Act: improve and carry forward")
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="stages")
+    code = models.CharField(max_length=1, choices=Code.choices)
+    order = models.PositiveSmallIntegerField()
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    responsible = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("responsible"), blank=True, related_name="+"
+    )
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Closing a stage whose gate is not met needs an administrator's recorded reason.
+    override_reason = models.TextField(_("reason for closing despite the gate"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["assessment", "order"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="stage_unique_code")]
+        verbose_name = _("SPDCA stage")
+        verbose_name_plural = _("SPDCA stages")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.code}"
+
+    def is_late(self, today) -> bool:
+        """Past its end date and not done."""
+        return self.end is not None and self.end < today and self.status != self.Status.DONE
+
+
+class Meeting(BaseModel):
+    """The S stage's analysis meeting (in the source document: 10 May 2566, ห้องประชุมปันสุข)."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="analysis_meeting")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255)
+    attendees = models.TextField(_("attendees"), blank=True, help_text=_("One per line."))
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    class Meta:
+        verbose_name = _("analysis meeting")
+        verbose_name_plural = _("analysis meetings")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.date}"
+
+
+class Finding(BaseModel):
+    """A strength or a point to develop found in the analysis, tied to an instrument and indicator."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", _("Strength")
+        DEVELOP = "develop", _("Point to develop")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    instrument = models.ForeignKey(Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("analysis"))
+    proposed = models.BooleanField(_("proposed from last year's results"), default=False)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["kind", "instrument__order", "indicator__number", "id"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Activity(BaseModel):
+    """A project or activity of the anti-corruption action plan (แผนปฏิบัติการป้องกันการทุจริต)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("activity or project"), max_length=255)
+    objective = models.TextField(_("objective"), blank=True)
+    findings = models.ManyToManyField(
+        Finding, verbose_name=_("findings addressed"), blank=True, related_name="activities"
+    )
+    indicators = models.ManyToManyField(Indicator, verbose_name=_("indicators"), blank=True, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    budget = models.DecimalField(_("budget (baht)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    expected_output = models.TextField(_("expected output"), blank=True)
+    success_indicator = models.TextField(_("success indicator"), blank=True)
+    is_publicity = models.BooleanField(
+        _("publicity"), default=False, help_text=_("A campaign such as No Gift Policy, reported as publicity.")
+    )
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(models.Model):
+    """What an activity achieved by a date. Written once; a later update supersedes it."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    percent = models.PositiveSmallIntegerField(
+        _("percent done"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("what was done"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity", "-date", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self) -> str:
+        return f"{self.activity} · {self.date} · {self.percent}%"
+
+
+def attachment_upload_to(attachment: "Attachment", filename: str) -> str:
+    return opaque_name(f"spdca/{timezone.now():%Y/%m}", attachment.extension)
+
+
+class Attachment(models.Model):
+    """A file of the analysis meeting or of a progress update (minutes, photos, ...), kept private."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
+    file = models.FileField(upload_to=attachment_upload_to, storage=private_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(meeting__isnull=False) ^ models.Q(update__isnull=False),
+                name="attachment_has_one_owner",
+            )
+        ]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Improvement(BaseModel):
+    """An A-stage improvement: its cause, the action and its owner, in one of the two phases."""
+
+    class Phase(models.TextChoices):
+        DURING_OIT = "during_oit", _("While the OIT is being prepared")
+        AFTER_RESULTS = "after_results", _("After the results are known")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="improvements")
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    cause = models.TextField(_("cause"))
+    action = models.TextField(_("action"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    done = models.BooleanField(_("done"), default=False)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["phase", "done", "id"]
+        verbose_name = _("improvement")
+        verbose_name_plural = _("improvements")
+
+    def __str__(self) -> str:
+        return self.action[:80]
+
+
+class Lesson(BaseModel):
+    """A lesson learned, carried into next year's analysis."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="lessons")
+    text = models.TextField(_("lesson learned"))
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("lesson learned")
+        verbose_name_plural = _("lessons learned")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Outcome(BaseModel):
+    """A result of the year for the annual report (section ๔ of the source document)."""
+
+    class Kind(models.TextChoices):
+        QUANTITATIVE = "quantitative", _("Quantitative")
+        QUALITATIVE = "qualitative", _("Qualitative")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("outcome"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return self.text[:80]
