@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from ita.models import Indicator, Instrument
-from spdca.models import Activity, Finding, Meeting, Stage
+from spdca.models import Activity, Finding, Improvement, Lesson, Meeting, Outcome, Stage
 
 
 class DateInput(forms.DateInput):
@@ -109,3 +109,59 @@ class ActivityForm(forms.ModelForm):
 def _finding_label(finding: Finding) -> str:
     where = f"{finding.indicator.number}. {finding.indicator.name}" if finding.indicator else finding.instrument.code
     return f"{finding.get_kind_display()} · {where}: {finding.text[:80]}"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ProgressForm(forms.Form):
+    activity = forms.ModelChoiceField(label=_("Activity"), queryset=None)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
+    narrative = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Files and photos"), required=False)
+
+    def __init__(self, *args, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = activities
+
+
+class ImprovementForm(forms.ModelForm):
+    class Meta:
+        model = Improvement
+        fields = ["phase", "cause", "action", "owner"]
+        widgets = {"cause": forms.Textarea(attrs={"rows": 2}), "action": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = office_people(office)
+        self.fields["owner"].label_from_instance = lambda user: user.display_name
+
+
+class LessonForm(forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}

@@ -7,17 +7,21 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.services import audit_record
+from core.uploads import check_upload
+from ita.compare import framework_diff
 from ita.models import Assessment, Indicator
 from ita.respondents import respondent_progress
 from ita.results import framework_for_scoring, summarize
+from oit import services as oit_services
 from oit.models import Item
-from spdca.models import Activity, Finding, Improvement, Lesson, ProgressUpdate, Stage
+from spdca.models import Activity, Attachment, Finding, Improvement, Lesson, ProgressUpdate, Stage
 
 # Each stage's default dates come from one milestone of the year's calendar.
 STAGE_MILESTONES = {"S": "prepare", "P": "register", "D": "oit_collect", "C": "perception", "A": "act"}
@@ -282,3 +286,134 @@ def activities_with_progress(assessment: Assessment) -> list[Activity]:
     for activity in result:
         activity.percent = activity.latest_percent or 0
     return result
+
+
+# --- D: progress ---------------------------------------------------------------------------
+
+
+def can_report_progress(activity: Activity, membership: Membership) -> bool:
+    """The activity's unit or responsible person reports its progress; the admin may too."""
+    return (
+        membership.is_admin
+        or (activity.unit_id is not None and activity.unit_id == membership.unit_id)
+        or activity.responsible_id == membership.user_id
+    )
+
+
+@transaction.atomic
+def progress_add(
+    *,
+    activity: Activity,
+    membership: Membership,
+    date: date,
+    percent: int,
+    narrative: str = "",
+    files: Iterable[UploadedFile] = (),
+) -> ProgressUpdate:
+    """Record what an activity achieved, with its files and photos (checked before anything is saved)."""
+    if activity.assessment.office_id != membership.office_id or not can_report_progress(activity, membership):
+        raise PermissionDenied(_("Only the activity's unit reports its progress."))
+    checked = [(upload, check_upload(upload)) for upload in files]
+    update = ProgressUpdate.objects.create(
+        activity=activity, date=date, percent=percent, narrative=narrative, recorded_by=membership.user
+    )
+    for upload, info in checked:
+        attachment = Attachment(
+            update=update,
+            original_name=info.original_name,
+            extension=info.extension,
+            content_type=info.content_type,
+            size=info.size,
+            sha256=info.sha256,
+            uploaded_by=membership.user,
+        )
+        attachment.file.save(info.original_name, upload, save=False)
+        attachment.save()
+    audit_record(
+        office=membership.office,
+        actor=membership.user,
+        action="spdca.progress",
+        summary=f"{activity.title}: {percent}% on {date}",
+        obj=update,
+    )
+    return update
+
+
+# --- A: improvements, lessons and last year's assignments ----------------------------------
+
+
+@transaction.atomic
+def assignments_copy(*, assessment: Assessment, membership: Membership) -> int:
+    """Give this year's unassigned items the unit and staff of the same item last year.
+
+    Items are paired by name through the framework comparison, because codes change meaning
+    between years (2566 renumbered O1–O43).
+    """
+    _require_admin(membership)
+    previous = (
+        Assessment.objects.filter(office=assessment.office, fiscal_year__lt=assessment.fiscal_year)
+        .select_related("framework")
+        .order_by("-fiscal_year")
+        .first()
+    )
+    if previous is None:
+        raise ValidationError(_("There is no earlier assessment to copy from."))
+    pairs = {
+        change.old.pk: change.new.pk
+        for change in framework_diff(previous.framework, assessment.framework).items
+        if change.old is not None and change.new is not None
+    }
+    old_items = {
+        item.definition_id: item
+        for item in previous.oit_items.filter(definition_id__in=pairs).prefetch_related("assignees")
+    }
+    new_items = {
+        item.definition_id: item
+        for item in assessment.oit_items.filter(definition_id__in=pairs.values(), unit__isnull=True)
+        .select_related("assessment__office")
+        .prefetch_related("assignees")
+    }
+    members = set(Membership.objects.filter(office=assessment.office).values_list("user_id", flat=True))
+    copied = 0
+    for old_definition, new_definition in pairs.items():
+        old, new = old_items.get(old_definition), new_items.get(new_definition)
+        if old is None or new is None or new.assignees.all() or (old.unit is None and not old.assignees.all()):
+            continue
+        assignees = [user for user in old.assignees.all() if user.pk in members]
+        oit_services.items_assign(
+            items=[new], membership=membership, unit=old.unit, assignees=assignees, due_date=new.due_date
+        )
+        copied += 1
+    return copied
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeHint:
+    """A fact of the year the admin may state as a quantitative outcome."""
+
+    text: str
+    met: bool
+
+
+def outcome_hints(assessment: Assessment) -> list[OutcomeHint]:
+    hints = []
+    for progress in respondent_progress(assessment):
+        hints.append(
+            OutcomeHint(
+                _("%(code)s respondents: %(done)d of the %(required)s required.")
+                % {"code": progress.code, "done": progress.done, "required": progress.required or "?"},
+                progress.reached,
+            )
+        )
+    items = assessment.oit_items.count()
+    published = assessment.oit_items.filter(status=Item.Status.PUBLISHED).count()
+    hints.append(
+        OutcomeHint(
+            _("OIT: %(published)d of %(items)d items published.") % {"published": published, "items": items},
+            published == items,
+        )
+    )
+    return hints

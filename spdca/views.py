@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +13,18 @@ from ita.access import get_assessment_or_404
 from ita.respondents import respondent_progress
 from oit.selectors import item_status_summary
 from spdca import services
-from spdca.forms import ActivityForm, FindingForm, MeetingForm, StageForm
-from spdca.models import Activity, Finding, Meeting, Stage
+from spdca.forms import (
+    ActivityForm,
+    FindingForm,
+    ImprovementForm,
+    LessonForm,
+    MeetingForm,
+    OutcomeForm,
+    ProgressForm,
+    StageForm,
+)
+from spdca.models import Activity, Attachment, Finding, Improvement, Lesson, Meeting, Outcome, ProgressUpdate, Stage
+from spdca.timeline import build_timeline
 
 ADMIN = [Role.ADMIN]
 
@@ -234,3 +245,237 @@ def activity_edit(request, office_slug, fiscal_year, activity_id):
         "spdca/activity_form.html",
         {"assessment": assessment, "office": assessment.office, "activity": activity, "form": form},
     )
+
+
+# --- D -------------------------------------------------------------------------------------
+
+
+@login_required
+def stage_d(request, office_slug, fiscal_year):
+    """Progress of the plan's activities and their timeline against the assessment calendar."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    return _render_d(request, assessment)
+
+
+def _render_d(request, assessment, status=200, form=None):
+    today = timezone.localdate()
+    activities = services.activities_with_progress(assessment)
+    updates = (
+        ProgressUpdate.objects.filter(activity__assessment=assessment)
+        .select_related("activity", "recorded_by")
+        .prefetch_related("files")
+    )
+    reportable = Activity.objects.filter(
+        pk__in=[a.pk for a in activities if services.can_report_progress(a, request.membership)]
+    )
+    context = {
+        "assessment": assessment,
+        "office": assessment.office,
+        "membership": request.membership,
+        "activities": activities,
+        "updates": updates,
+        "today": today,
+        "timeline": build_timeline(assessment, activities, today),
+        "form": form or (ProgressForm(activities=reportable, initial={"date": today}) if reportable else None),
+    }
+    return render(request, "spdca/stage_d.html", context, status=status)
+
+
+@login_required
+@require_POST
+def progress_add(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    form = ProgressForm(request.POST, request.FILES, activities=assessment.activities.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_add(
+                activity=data["activity"],
+                membership=request.membership,
+                date=data["date"],
+                percent=data["percent"],
+                narrative=data["narrative"],
+                files=data["files"],
+            )
+        except ValidationError as exc:
+            form.add_error("files", exc)
+        else:
+            messages.success(request, _("Progress recorded."))
+            return redirect("spdca:stage-d", office_slug, fiscal_year)
+    return _render_d(request, assessment, status=400, form=form)
+
+
+@login_required
+def attachment_download(request, office_slug, fiscal_year, attachment_id):
+    """Members of the office only, as an attachment with nosniff."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, update__activity__assessment=assessment)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- C -------------------------------------------------------------------------------------
+
+
+@login_required
+def stage_c(request, office_slug, fiscal_year):
+    """Everything the check looks at, on one page, each gap linking to where it is acted on."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    today = timezone.localdate()
+    activities = services.activities_with_progress(assessment)
+    return render(
+        request,
+        "spdca/stage_c.html",
+        {
+            "assessment": assessment,
+            "office": assessment.office,
+            "membership": request.membership,
+            "summary": item_status_summary(assessment),
+            "progress": respondent_progress(assessment, today),
+            "activities_done": sum(1 for activity in activities if activity.percent >= 100),
+            "activities_total": len(activities),
+            "overdue": [a for a in activities if a.percent < 100 and a.end < today],
+        },
+    )
+
+
+# --- A -------------------------------------------------------------------------------------
+
+
+@login_required
+def stage_a(request, office_slug, fiscal_year):
+    """Improvements in the two phases, lessons learned and copying last year's assignments."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    return _render_a(request, assessment)
+
+
+def _render_a(request, assessment, status=200, **forms):
+    context = {
+        "assessment": assessment,
+        "office": assessment.office,
+        "membership": request.membership,
+        "improvements": assessment.improvements.select_related("owner", "carried_from__assessment"),
+        "lessons": assessment.lessons.select_related("carried_from__assessment"),
+        "has_previous": assessment.office.assessments.filter(fiscal_year__lt=assessment.fiscal_year).exists(),
+        "improvement_form": forms.get("improvement_form") or ImprovementForm(office=assessment.office),
+        "lesson_form": forms.get("lesson_form") or LessonForm(),
+    }
+    return render(request, "spdca/stage_a.html", context, status=status)
+
+
+@login_required
+@require_POST
+def improvement_add(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    form = ImprovementForm(request.POST, office=assessment.office, instance=Improvement(assessment=assessment))
+    if not form.is_valid():
+        return _render_a(request, assessment, status=400, improvement_form=form)
+    improvement = form.save()
+    audit_record(
+        office=assessment.office, actor=request.user, action="spdca.improvement_added",
+        summary=improvement.action[:200], obj=improvement,
+    )  # fmt: skip
+    messages.success(request, _("Improvement added."))
+    return redirect("spdca:stage-a", office_slug, fiscal_year)
+
+
+@login_required
+@require_POST
+def improvement_toggle(request, office_slug, fiscal_year, improvement_id):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    improvement = get_object_or_404(Improvement, pk=improvement_id, assessment=assessment)
+    improvement.done = not improvement.done
+    improvement.save(update_fields=["done", "updated_at"])
+    audit_record(
+        office=assessment.office, actor=request.user, action="spdca.improvement_done",
+        summary=f"{'done' if improvement.done else 'reopened'}: {improvement.action[:150]}", obj=improvement,
+    )  # fmt: skip
+    return redirect("spdca:stage-a", office_slug, fiscal_year)
+
+
+@login_required
+@require_POST
+def lesson_add(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    form = LessonForm(request.POST, instance=Lesson(assessment=assessment))
+    if not form.is_valid():
+        return _render_a(request, assessment, status=400, lesson_form=form)
+    lesson = form.save()
+    audit_record(
+        office=assessment.office, actor=request.user, action="spdca.lesson_added", summary=lesson.text[:200],
+        obj=lesson,
+    )  # fmt: skip
+    messages.success(request, _("Lesson added."))
+    return redirect("spdca:stage-a", office_slug, fiscal_year)
+
+
+@login_required
+@require_POST
+def assignments_copy(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    try:
+        count = services.assignments_copy(assessment=assessment, membership=request.membership)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(count)d items assigned as last year.") % {"count": count})
+    return redirect("spdca:stage-a", office_slug, fiscal_year)
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@login_required
+def outcomes(request, office_slug, fiscal_year):
+    """The year's quantitative and qualitative outcomes for the annual report."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    return _render_outcomes(request, assessment)
+
+
+def _render_outcomes(request, assessment, status=200, form=None):
+    context = {
+        "assessment": assessment,
+        "office": assessment.office,
+        "membership": request.membership,
+        "outcomes": assessment.outcomes.all(),
+        "hints": services.outcome_hints(assessment),
+        "form": form or OutcomeForm(),
+    }
+    return render(request, "spdca/outcomes.html", context, status=status)
+
+
+@login_required
+@require_POST
+def outcome_add(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    form = OutcomeForm(request.POST, instance=Outcome(assessment=assessment))
+    if not form.is_valid():
+        return _render_outcomes(request, assessment, status=400, form=form)
+    outcome = form.save()
+    audit_record(
+        office=assessment.office, actor=request.user, action="spdca.outcome_added", summary=outcome.text[:200],
+        obj=outcome,
+    )  # fmt: skip
+    messages.success(request, _("Outcome added."))
+    return redirect("spdca:outcomes", office_slug, fiscal_year)
+
+
+@login_required
+@require_POST
+def outcome_remove(request, office_slug, fiscal_year, outcome_id):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    outcome = get_object_or_404(Outcome, pk=outcome_id, assessment=assessment)
+    audit_record(
+        office=assessment.office, actor=request.user, action="spdca.outcome_removed", summary=outcome.text[:200],
+        obj=outcome,
+    )  # fmt: skip
+    outcome.delete()
+    return redirect("spdca:outcomes", office_slug, fiscal_year)

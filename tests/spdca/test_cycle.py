@@ -3,15 +3,18 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import AuditEvent
 from ita import results
+from ita.models import Framework
 from ita.services import assessment_open
 from oit.models import Item
 from spdca import services
-from spdca.models import Activity, Finding, Improvement, Lesson, Meeting, Stage
+from spdca.models import Activity, Finding, Improvement, Lesson, Meeting, ProgressUpdate, Stage
+from tests.factories import MembershipFactory, UnitFactory
 from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +195,107 @@ def test_the_cycle_page_query_count_is_constant(client, assessment, admin_member
 
     client.force_login(admin_member.user)
     assert_queries_constant(client, url(assessment, "spdca:cycle"), expected=26, grow=grow)
+
+
+# --- D, C, A and outcomes ------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+def an_activity(assessment, unit=None, **kwargs):
+    defaults = {"title": "ประชุมเชิงปฏิบัติการ No Gift Policy", "start": datetime.date(2023, 1, 1),
+                "end": datetime.date(2023, 3, 31)}  # fmt: skip
+    return Activity.objects.create(assessment=assessment, unit=unit, **{**defaults, **kwargs})
+
+
+def test_the_unit_reports_progress_with_photos(client, assessment, staff_member, unit):
+    activity = an_activity(assessment, unit=unit)
+    client.force_login(staff_member.user)
+    files = [SimpleUploadedFile("ภาพกิจกรรม.png", PNG), SimpleUploadedFile("รายงาน.pdf", b"%PDF-1.4 x")]
+    data = {"activity": activity.pk, "date": "2023-02-01", "percent": 60, "narrative": "จัดประชุมแล้ว", "files": files}
+    assert client.post(url(assessment, "spdca:progress-add"), data).status_code == 302
+    update = ProgressUpdate.objects.get()
+    assert sorted(f.original_name for f in update.files.all()) == ["ภาพกิจกรรม.png", "รายงาน.pdf"]
+    photo = update.files.get(extension=".png")
+    response = client.get(url(assessment, "spdca:attachment-download", photo.pk))
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    assert services.activities_with_progress(assessment)[0].percent == 60
+
+
+def test_a_bad_file_saves_no_progress(client, assessment, staff_member, unit):
+    activity = an_activity(assessment, unit=unit)
+    client.force_login(staff_member.user)
+    data = {"activity": activity.pk, "date": "2023-02-01", "percent": 60,
+            "files": [SimpleUploadedFile("ok.png", PNG), SimpleUploadedFile("x.png", b"<svg/>")]}  # fmt: skip
+    assert client.post(url(assessment, "spdca:progress-add"), data).status_code == 400
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_another_unit_cannot_report_progress(assessment, unit):
+    activity = an_activity(assessment, unit=unit)
+    outsider = MembershipFactory(office=assessment.office, unit=UnitFactory(office=assessment.office))
+    with pytest.raises(PermissionDenied):
+        services.progress_add(activity=activity, membership=outsider, date=datetime.date(2023, 2, 1), percent=10)
+
+
+def test_the_d_gate_needs_every_activity_complete(assessment, admin_member, unit):
+    activity = an_activity(assessment, unit=unit)
+    assert services.gate_problems(stage(assessment, "D"))
+    services.progress_add(activity=activity, membership=admin_member, date=datetime.date(2023, 3, 1), percent=100)
+    assert services.gate_problems(stage(assessment, "D")) == []
+
+
+def test_the_timeline_marks_overdue_activities(client, assessment, staff_member, unit):
+    an_activity(assessment, unit=unit, title="เลยกำหนด")
+    client.force_login(staff_member.user)
+    timeline = client.get(url(assessment, "spdca:stage-d")).context["timeline"]
+    assert [bar.kind for bar in timeline.activities] == ["overdue"]
+    assert len(timeline.months) == 12
+    assert {bar.kind for bar in timeline.milestones} == {"milestone"}
+
+
+def test_the_check_page_gathers_the_gaps(client, assessment, staff_member, unit):
+    an_activity(assessment, unit=unit)
+    client.force_login(staff_member.user)
+    context = client.get(url(assessment, "spdca:stage-c")).context
+    assert (context["activities_done"], context["activities_total"], len(context["overdue"])) == (0, 1, 1)
+    assert context["summary"].total.total == 43
+
+
+def test_copying_last_years_assignments_pairs_items_by_name(office, admin_member, unit, framework_2565):
+    earlier = assessment_open(office=office, framework=framework_2565, user=admin_member.user)
+    earlier.oit_items.update(unit=unit)
+    later = assessment_open(office=office, framework=Framework.objects.get(fiscal_year=2566), user=admin_member.user)
+    copied = services.assignments_copy(assessment=later, membership=admin_member)
+    assert copied > 0
+    assert later.oit_items.filter(unit=unit).count() == copied
+    assert services.assignments_copy(assessment=later, membership=admin_member) == 0  # only unassigned items
+
+
+def test_improvements_and_lessons_through_the_page(client, assessment, admin_member):
+    client.force_login(admin_member.user)
+    data = {"phase": "during_oit", "cause": "รายงานไม่ครบ", "action": "ตรวจตามองค์ประกอบก่อนส่ง"}
+    assert client.post(url(assessment, "spdca:improvement-add"), data).status_code == 302
+    improvement = Improvement.objects.get()
+    assert client.post(url(assessment, "spdca:improvement-toggle", improvement.pk)).status_code == 302
+    improvement.refresh_from_db()
+    assert improvement.done
+    assert client.post(url(assessment, "spdca:lesson-add"), {"text": "เริ่มเร็ว"}).status_code == 302
+    assert services.gate_problems(stage(assessment, "A")) == []
+
+
+def test_outcomes_for_the_annual_report(client, assessment, admin_member, staff_member):
+    client.force_login(staff_member.user)
+    assert client.post(url(assessment, "spdca:outcome-add"), {"kind": "qualitative", "text": "x"}).status_code == 403
+    client.force_login(admin_member.user)
+    text = "ไม่มีเรื่องร้องเรียนการกระทำการทุจริตและประพฤติมิชอบ"
+    assert client.post(url(assessment, "spdca:outcome-add"), {"kind": "qualitative", "text": text}).status_code == 302
+    response = client.get(url(assessment, "spdca:outcomes"))
+    assert [o.text for o in response.context["outcomes"]] == [text]
+    assert len(response.context["hints"]) == 3
+
+
+@pytest.mark.parametrize("name", ["spdca:stage-d", "spdca:stage-c", "spdca:stage-a", "spdca:outcomes"])
+def test_other_offices_get_404(client, assessment, other_office_admin, name):
+    client.force_login(other_office_admin.user)
+    assert client.get(url(assessment, name)).status_code == 404
