@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
 from accounts.services import audit_record
+from core.files import private_file_response
 from core.thai import ThaiCollate
 from ita import respondents as respondents_service
 from ita import results as results_service
@@ -213,14 +214,11 @@ def iit_screenshot(request, office_slug, fiscal_year, confirmation_id):
         raise PermissionDenied
     if not confirmation.screenshot:
         raise Http404
-    response = FileResponse(
-        confirmation.screenshot.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        confirmation.screenshot,
         filename=f"iit-{confirmation.pk}{confirmation.screenshot_extension}",
         content_type=confirmation.screenshot_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

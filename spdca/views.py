@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.services import audit_record
+from core.files import private_file_response
 from ita.access import get_assessment_or_404
 from ita.respondents import respondent_progress
 from oit.selectors import item_status_summary
@@ -310,15 +310,9 @@ def attachment_download(request, office_slug, fiscal_year, attachment_id):
     """Members of the office only, as an attachment with nosniff."""
     assessment = get_assessment_or_404(request, office_slug, fiscal_year)
     attachment = get_object_or_404(Attachment, pk=attachment_id, update__activity__assessment=assessment)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- C -------------------------------------------------------------------------------------
