@@ -38,7 +38,27 @@ class StageForm(forms.ModelForm):
         self.fields["override_reason"].initial = ""
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class MeetingForm(forms.ModelForm):
+    files = MultipleFileField(label=_("Attachments"), required=False)
+
     class Meta:
         model = Meeting
         fields = ["date", "place", "attendees", "minutes"]
@@ -109,24 +129,6 @@ class ActivityForm(forms.ModelForm):
 def _finding_label(finding: Finding) -> str:
     where = f"{finding.indicator.number}. {finding.indicator.name}" if finding.indicator else finding.instrument.code
     return f"{finding.get_kind_display()} · {where}: {finding.text[:80]}"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class ProgressForm(forms.Form):

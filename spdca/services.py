@@ -317,18 +317,7 @@ def progress_add(
     update = ProgressUpdate.objects.create(
         activity=activity, date=date, percent=percent, narrative=narrative, recorded_by=membership.user
     )
-    for upload, info in checked:
-        attachment = Attachment(
-            update=update,
-            original_name=info.original_name,
-            extension=info.extension,
-            content_type=info.content_type,
-            size=info.size,
-            sha256=info.sha256,
-            uploaded_by=membership.user,
-        )
-        attachment.file.save(info.original_name, upload, save=False)
-        attachment.save()
+    _attach(checked, membership, update=update)
     audit_record(
         office=membership.office,
         actor=membership.user,
@@ -337,6 +326,29 @@ def progress_add(
         obj=update,
     )
     return update
+
+
+def _attach(checked: list, membership: Membership, **owner) -> None:
+    """Store files already checked by `check_upload` as attachments of a meeting or an update."""
+    for upload, info in checked:
+        attachment = Attachment(
+            original_name=info.original_name,
+            extension=info.extension,
+            content_type=info.content_type,
+            size=info.size,
+            sha256=info.sha256,
+            uploaded_by=membership.user,
+            **owner,
+        )
+        attachment.file.save(info.original_name, upload, save=False)
+        attachment.save()
+
+
+@transaction.atomic
+def meeting_attach(*, meeting, membership: Membership, files: Iterable[UploadedFile]) -> None:
+    """Add the minutes, the attendance sheet or photos to the analysis meeting."""
+    _require_admin(membership)
+    _attach([(upload, check_upload(upload)) for upload in files], membership, meeting=meeting)
 
 
 # --- A: improvements, lessons and last year's assignments ----------------------------------

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,6 +135,7 @@ def _render_s(request, assessment, status=200, **forms):
         "office": assessment.office,
         "membership": request.membership,
         "meeting": meeting,
+        "meeting_files": meeting.files.all() if meeting else [],
         "findings": assessment.findings.select_related("instrument", "indicator"),
         "proposals": services.proposals(assessment),
         "previous": previous,
@@ -149,10 +152,16 @@ def _render_s(request, assessment, status=200, **forms):
 def meeting_save(request, office_slug, fiscal_year):
     assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
     meeting = Meeting.objects.filter(assessment=assessment).first() or Meeting(assessment=assessment)
-    form = MeetingForm(request.POST, instance=meeting)
+    form = MeetingForm(request.POST, request.FILES, instance=meeting)
     if not form.is_valid():
         return _render_s(request, assessment, status=400, meeting_form=form)
-    form.save()
+    try:
+        with transaction.atomic():
+            form.save()
+            services.meeting_attach(meeting=meeting, membership=request.membership, files=form.cleaned_data["files"])
+    except ValidationError as exc:
+        form.add_error("files", exc)
+        return _render_s(request, assessment, status=400, meeting_form=form)
     audit_record(
         office=assessment.office, actor=request.user, action="spdca.meeting_saved",
         summary=f"Analysis meeting {meeting.date}", obj=meeting,
@@ -309,7 +318,10 @@ def progress_add(request, office_slug, fiscal_year):
 def attachment_download(request, office_slug, fiscal_year, attachment_id):
     """Members of the office only, as an attachment with nosniff."""
     assessment = get_assessment_or_404(request, office_slug, fiscal_year)
-    attachment = get_object_or_404(Attachment, pk=attachment_id, update__activity__assessment=assessment)
+    attachment = get_object_or_404(
+        Attachment.objects.filter(Q(update__activity__assessment=assessment) | Q(meeting__assessment=assessment)),
+        pk=attachment_id,
+    )
     return private_file_response(
         attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )

@@ -299,3 +299,18 @@ def test_outcomes_for_the_annual_report(client, assessment, admin_member, staff_
 def test_other_offices_get_404(client, assessment, other_office_admin, name):
     client.force_login(other_office_admin.user)
     assert client.get(url(assessment, name)).status_code == 404
+
+
+def test_the_meeting_with_its_attachments(client, assessment, admin_member, staff_member):
+    client.force_login(admin_member.user)
+    data = {"date": "2023-05-10", "place": "ห้องประชุมปันสุข", "attendees": "ผอ.\nรอง ผอ.",
+            "files": [SimpleUploadedFile("รายงานการประชุม.pdf", b"%PDF-1.4 x")]}  # fmt: skip
+    assert client.post(url(assessment, "spdca:meeting-save"), data).status_code == 302
+    meeting = Meeting.objects.get(assessment=assessment)
+    file = meeting.files.get()
+    client.force_login(staff_member.user)
+    assert client.get(url(assessment, "spdca:attachment-download", file.pk)).status_code == 200
+    bad = {**data, "files": [SimpleUploadedFile("x.pdf", b"<html>")]}
+    client.force_login(admin_member.user)
+    assert client.post(url(assessment, "spdca:meeting-save"), bad).status_code == 400
+    assert meeting.files.count() == 1
