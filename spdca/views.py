@@ -214,6 +214,7 @@ def _render_p(request, assessment, status=200, form=None):
         "membership": request.membership,
         "activities": activities,
         "uncovered": services.uncovered_findings(assessment),
+        "has_points": assessment.findings.filter(kind=Finding.Kind.DEVELOP).exists(),
         "budget": sum((activity.budget or 0) for activity in activities),
         "form": form or ActivityForm(assessment=assessment),
     }
