@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ita.urls")),
     path("", include("spdca.urls")),
     path("", include("oit.urls")),
+    path("", include("reports.urls")),
     # Last: the public pages start with an office's slug.
     path("", include("oit.public_urls")),
 ]

@@ -7,6 +7,7 @@ class OitConfig(AppConfig):
     verbose_name = _("OIT open data items")
 
     def ready(self) -> None:
+        import oit.reports  # noqa: F401  (registers the OIT report kinds)
         from ita.hooks import on_assessment_open, on_framework_load
         from oit.services import checks_create_for_framework, items_create_for_assessment
 

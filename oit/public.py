@@ -11,6 +11,7 @@ from django.utils import timezone
 from ita.models import Assessment
 from oit.files import revision_response
 from oit.models import EvidenceRevision, Item, Publication
+from reports.models import ReportJob
 
 
 def _live_publications():
@@ -49,6 +50,9 @@ def assessment_page(request, office_slug, fiscal_year):
             "items": items,
             "published_count": sum(1 for item in items if item.published_at),
             "other_assessments": assessment.office.assessments.exclude(pk=assessment.pk).order_by("-fiscal_year"),
+            "reports": ReportJob.objects.filter(
+                assessment=assessment, published_at__isnull=False, status=ReportJob.Status.DONE
+            ),
             "today": timezone.localdate(),
         },
     )

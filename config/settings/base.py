@@ -174,6 +174,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redelivery of unacknowledged tasks must wait longer than the longest task may run.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 
+# Reports: a job still queued after this many seconds is shown as waiting for a worker; finished,
+# unpublished report files older than REPORT_KEEP_DAYS are deleted by the periodic cleanup.
+# The site's address, for links written where no request is at hand (PDF reports made by workers).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
+REPORT_STALLED_AFTER = env.int("REPORT_STALLED_AFTER", default=120)
+REPORT_KEEP_DAYS = env.int("REPORT_KEEP_DAYS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "reports-cleanup": {"task": "reports.tasks.cleanup_reports", "schedule": 6 * 60 * 60},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

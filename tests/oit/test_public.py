@@ -115,7 +115,7 @@ def test_the_assessment_page_query_count_does_not_grow(client, assessment, team,
         assessment_open(office=assessment.office, framework=framework_2565, user=team.admin.user)
 
     published_item(assessment, team, code="O12")
-    assert_queries_constant(client, page_url(assessment), expected=5, grow=grow)
+    assert_queries_constant(client, page_url(assessment), expected=6, grow=grow)
 
 
 # --- the item page -------------------------------------------------------------------------

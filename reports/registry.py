@@ -1,0 +1,34 @@
+"""The report kinds. Domain apps register a builder for each kind they offer (in their
+AppConfig.ready), so this app renders, stores and publishes reports without knowing their content."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Progress = Callable[[int], None]  # a builder reports its progress in percent
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    code: str
+    label: object  # a lazy translation
+    build: Callable  # build(job, progress) -> PDF bytes
+    order: int = 0
+
+
+_kinds: dict[str, ReportKind] = {}
+
+
+def register(code: str, *, label, build: Callable, order: int = 0) -> None:
+    _kinds[code] = ReportKind(code=code, label=label, build=build, order=order)
+
+
+def kinds() -> list[ReportKind]:
+    return sorted(_kinds.values(), key=lambda kind: (kind.order, kind.code))
+
+
+def get(code: str) -> ReportKind | None:
+    return _kinds.get(code)
+
+
+def choices() -> list[tuple[str, object]]:
+    return [(kind.code, kind.label) for kind in kinds()]

@@ -1,0 +1,104 @@
+"""Report jobs: request, generate (in a worker), publish, clean up."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from accounts.services import audit_record
+from ita.models import Assessment
+from reports import registry
+from reports.models import ReportJob
+
+
+@transaction.atomic
+def report_request(*, assessment: Assessment, membership: Membership, kind: str, parameters=None) -> ReportJob:
+    """Create the job and hand it to a worker once the row is committed."""
+    from reports.tasks import generate_report
+
+    if registry.get(kind) is None:
+        raise ValidationError(_("There is no such report."))
+    if assessment.office_id != membership.office_id:
+        raise PermissionDenied("The assessment belongs to another office.")
+    job = ReportJob.objects.create(
+        assessment=assessment, kind=kind, parameters=parameters or {}, requested_by=membership.user
+    )
+    # After commit, so the worker sees the row; robust, so that without a broker (tasks run in
+    # the request) a failing report shows as failed instead of breaking the request.
+    transaction.on_commit(lambda: generate_report.delay(job.pk), robust=True)
+    return job
+
+
+def report_generate(*, job_id: int) -> None:
+    """Render the job's PDF. A duplicate or retried delivery neither redoes nor doubles the work."""
+    # Claim the job with a conditional update: only one worker moves it from queued to running.
+    claimed = ReportJob.objects.filter(
+        pk=job_id, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
+    ).update(status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=1)
+    if not claimed:
+        return  # done or failed already
+    job = ReportJob.objects.select_related("assessment__office", "assessment__framework").get(pk=job_id)
+    kind = registry.get(job.kind)
+
+    def progress(percent: int) -> None:
+        ReportJob.objects.filter(pk=job_id).update(progress=max(1, min(percent, 99)))
+
+    pdf = kind.build(job, progress)
+    if job.file:
+        job.file.delete(save=False)  # a retry replaces the file of an earlier attempt
+    job.file.save(job.filename, ContentFile(pdf), save=False)
+    job.status, job.progress, job.finished_at, job.error = ReportJob.Status.DONE, 100, timezone.now(), ""
+    job.save(update_fields=["file", "status", "progress", "finished_at", "error", "updated_at"])
+
+
+def report_fail(*, job_id: int, error: str) -> None:
+    ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE).update(
+        status=ReportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def _require_publisher(job: ReportJob, membership: Membership) -> None:
+    if not membership.is_admin or job.assessment.office_id != membership.office_id:
+        raise PermissionDenied(_("Only the office's administrators publish reports."))
+
+
+@transaction.atomic
+def report_publish(*, job: ReportJob, membership: Membership) -> ReportJob:
+    _require_publisher(job, membership)
+    if job.status != ReportJob.Status.DONE:
+        raise ValidationError(_("Only a finished report can be published."))
+    job.published_at, job.published_by = timezone.now(), membership.user
+    job.save(update_fields=["published_at", "published_by", "updated_at"])
+    audit_record(
+        office=membership.office, actor=membership.user, action="reports.published", summary=job.label, obj=job
+    )
+    return job
+
+
+@transaction.atomic
+def report_unpublish(*, job: ReportJob, membership: Membership) -> ReportJob:
+    """Take the report off the public page; the activity log keeps that it was published."""
+    _require_publisher(job, membership)
+    job.published_at, job.published_by = None, None
+    job.save(update_fields=["published_at", "published_by", "updated_at"])
+    audit_record(
+        office=membership.office, actor=membership.user, action="reports.unpublished", summary=job.label, obj=job
+    )
+    return job
+
+
+def reports_cleanup(now=None) -> int:
+    """Delete the files of unpublished reports older than REPORT_KEEP_DAYS; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_KEEP_DAYS)
+    old = ReportJob.objects.filter(published_at__isnull=True, created_at__lt=cutoff).exclude(file="")
+    count = 0
+    for job in old:
+        job.file.delete(save=False)
+        job.save(update_fields=["file", "updated_at"])
+        count += 1
+    return count

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from core.files import private_file_response
+from ita.access import get_assessment_or_404
+from ita.models import Assessment
+from reports import registry, services
+from reports.models import ReportJob
+
+
+def _get_job(request, office_slug, fiscal_year, job_id, *, roles=None) -> ReportJob:
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=roles)
+    job = get_object_or_404(ReportJob.objects.select_related("requested_by"), pk=job_id, assessment=assessment)
+    job.assessment = assessment
+    return job
+
+
+@login_required
+def report_list(request, office_slug, fiscal_year):
+    """The assessment's reports: who asked for which, when, and how far each has got."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    jobs = list(assessment.report_jobs.select_related("requested_by", "published_by"))
+    return render(
+        request,
+        "reports/report_list.html",
+        {"assessment": assessment, "office": assessment.office, "jobs": jobs, "kinds": registry.kinds(),
+         "membership": request.membership},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_request(request, office_slug, fiscal_year):
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    try:
+        job = services.report_request(
+            assessment=assessment, membership=request.membership, kind=request.POST.get("kind", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("reports:list", office_slug, fiscal_year)
+    return redirect(job)
+
+
+@login_required
+def report_detail(request, office_slug, fiscal_year, job_id):
+    """The job's page: a progress bar that polls until the PDF is ready, then the download."""
+    job = _get_job(request, office_slug, fiscal_year, job_id)
+    template = "reports/includes/job_status.html" if request.htmx else "reports/report_detail.html"
+    return render(request, template, {"job": job, "assessment": job.assessment, "office": job.assessment.office,
+                                      "membership": request.membership})  # fmt: skip
+
+
+@login_required
+def report_download(request, office_slug, fiscal_year, job_id):
+    job = _get_job(request, office_slug, fiscal_year, job_id)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404("The report is not ready.")
+    return private_file_response(job.file, filename=job.filename, content_type="application/pdf")
+
+
+@login_required
+@require_POST
+def report_publish(request, office_slug, fiscal_year, job_id):
+    job = _get_job(request, office_slug, fiscal_year, job_id, roles=[Role.ADMIN])
+    try:
+        services.report_publish(job=job, membership=request.membership)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The report is on the office's public page."))
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def report_unpublish(request, office_slug, fiscal_year, job_id):
+    job = _get_job(request, office_slug, fiscal_year, job_id, roles=[Role.ADMIN])
+    services.report_unpublish(job=job, membership=request.membership)
+    messages.success(request, _("The report was taken off the public page."))
+    return redirect(job)
+
+
+def public_report(request, office_slug, fiscal_year, job_id):
+    """A published report, for anyone; any other report id gets 404."""
+    assessment = get_object_or_404(Assessment, office__slug=office_slug, fiscal_year=fiscal_year)
+    job = get_object_or_404(
+        ReportJob, pk=job_id, assessment=assessment, published_at__isnull=False, status=ReportJob.Status.DONE
+    )
+    return private_file_response(job.file, filename=job.filename, content_type="application/pdf", public=True)

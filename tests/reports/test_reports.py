@@ -1,0 +1,155 @@
+import datetime
+import io
+import logging
+import unicodedata
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from reports import registry, services
+from reports.models import ReportJob
+from reports.pdf import MissingGlyphError, render_pdf
+from reports.tasks import generate_report
+from tests.helpers import assert_queries_constant
+
+pytestmark = pytest.mark.django_db
+
+
+def url(assessment, name, *extra):
+    return reverse(name, args=[assessment.office.slug, assessment.fiscal_year, *extra])
+
+
+def pdf_text(data: bytes) -> str:
+    return unicodedata.normalize("NFKC", "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+@pytest.fixture
+def done_job(assessment, committee_member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.report_request(assessment=assessment, membership=committee_member, kind="oit-status")
+    job.refresh_from_db()
+    return job
+
+
+def test_a_request_is_made_by_the_task_after_commit(done_job):
+    assert (done_job.status, done_job.progress) == ("done", 100)
+    assert done_job.file.read(5) == b"%PDF-"
+    assert done_job.file.name.startswith("reports/")
+
+
+def test_the_thai_text_layer_is_right(done_job, assessment):
+    # Lines end where Thai words end, so joining the lines gives the strings back.
+    text = pdf_text(done_job.file.read()).replace("\n", "")
+    item = assessment.oit_items.select_related("definition").get(definition__code="O12")
+    for source in (assessment.office.name, item.definition.name_th, "สรุปสถานะการเปิดเผยข้อมูลสาธารณะ", "ปีงบประมาณ"):
+        assert nfkc(source) in text, source
+    assert "หน้า 1 / " in text
+
+
+def test_a_repeated_delivery_does_not_redo_the_work(done_job):
+    name = done_job.file.name
+    generate_report.apply(args=[done_job.pk])
+    done_job.refresh_from_db()
+    assert (done_job.status, done_job.file.name) == ("done", name)
+
+
+def test_a_failing_report_ends_failed_with_a_message(assessment, committee_member, monkeypatch):
+    def broken(job, progress):
+        raise ValueError("แม่แบบผิด")
+
+    monkeypatch.setitem(registry._kinds, "broken", registry.ReportKind("broken", "broken", broken))
+    job = ReportJob.objects.create(assessment=assessment, kind="broken", requested_by=committee_member.user)
+    with pytest.raises(ValueError):  # tasks run in-process in tests and propagate their errors
+        generate_report.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "failed" and "แม่แบบผิด" in job.error
+
+
+def test_a_missing_glyph_fails_the_render(monkeypatch):
+    import weasyprint
+
+    real = weasyprint.HTML.write_pdf
+
+    def write_pdf(self, *args, **kwargs):
+        logging.getLogger("weasyprint").warning(".notdef glyph rendered for Unicode string unsupported by fonts")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    with pytest.raises(MissingGlyphError):
+        render_pdf("pdf/base.html", {})
+
+
+def test_a_job_left_queued_shows_as_waiting_for_a_worker(client, assessment, committee_member, settings):
+    job = ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=committee_member.user)
+    ReportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+    job.refresh_from_db()
+    assert job.is_stalled()
+    client.force_login(committee_member.user)
+    html = client.get(url(assessment, "reports:detail", job.pk), HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" in html  # still polling, and saying why it waits
+    assert response_contains_stalled(html)
+
+
+def response_contains_stalled(html: str) -> bool:
+    return "worker" in html or "ผู้ดูแล" in html
+
+
+def test_the_page_polls_until_done_then_offers_the_download(client, done_job, committee_member):
+    client.force_login(committee_member.user)
+    html = client.get(url(done_job.assessment, "reports:detail", done_job.pk)).content.decode()
+    assert "hx-trigger" not in html and "download" in html
+    response = client.get(url(done_job.assessment, "reports:download", done_job.pk))
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_publishing_puts_the_report_on_the_public_page(client, done_job, admin_member, committee_member):
+    public = url(done_job.assessment, "reports:public", done_job.pk)
+    assert client.get(public).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.report_publish(job=done_job, membership=committee_member)
+    services.report_publish(job=done_job, membership=admin_member)
+    assert client.get(public).status_code == 200
+    listing = client.get(reverse("public:assessment", args=[done_job.assessment.office.slug, 2566]))
+    assert public in listing.content.decode()
+    services.report_unpublish(job=done_job, membership=admin_member)
+    assert client.get(public).status_code == 404
+
+
+def test_cleanup_deletes_old_unpublished_files_only(done_job, admin_member, assessment, committee_member, settings):
+    other = ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=committee_member.user)
+    services.report_generate(job_id=other.pk)
+    services.report_publish(job=ReportJob.objects.get(pk=other.pk), membership=admin_member)
+    later = timezone.now() + datetime.timedelta(days=settings.REPORT_KEEP_DAYS + 1)
+    assert services.reports_cleanup(now=later) == 1
+    done_job.refresh_from_db()
+    assert not done_job.file
+    assert ReportJob.objects.get(pk=other.pk).file
+
+
+def test_other_offices_cannot_see_reports(client, done_job, other_office_admin):
+    client.force_login(other_office_admin.user)
+    assert client.get(url(done_job.assessment, "reports:detail", done_job.pk)).status_code == 404
+    assert client.get(url(done_job.assessment, "reports:download", done_job.pk)).status_code == 404
+    assert client.post(url(done_job.assessment, "reports:request"), {"kind": "oit-status"}).status_code == 404
+
+
+def test_an_unknown_kind_is_refused(client, assessment, committee_member):
+    client.force_login(committee_member.user)
+    response = client.post(url(assessment, "reports:request"), {"kind": "nope"})
+    assert response.status_code == 302 and not ReportJob.objects.exists()
+
+
+def test_the_list_query_count_is_constant(client, assessment, committee_member):
+    def grow():
+        for _ in range(3):
+            ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=committee_member.user)
+
+    client.force_login(committee_member.user)
+    assert_queries_constant(client, url(assessment, "reports:list"), expected=8, grow=grow)
