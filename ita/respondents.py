@@ -131,6 +131,16 @@ def eit_count_remove(*, entry: EITCount, membership: Membership) -> None:
     entry.delete()
 
 
+def eit_counts_with_running_total(assessment: Assessment) -> list[EITCount]:
+    """The assessment's EIT counts, oldest first, each with `running_total` so far."""
+    total, entries = 0, []
+    for entry in assessment.eit_counts.select_related("recorded_by").order_by("date", "id"):
+        total += entry.count
+        entry.running_total = total
+        entries.append(entry)
+    return entries
+
+
 @dataclass
 class Progress:
     """One instrument's respondents against its target, and whether the pace will reach it."""

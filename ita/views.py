@@ -39,7 +39,7 @@ from ita.models import (
     RespondentTarget,
     SubIndicator,
 )
-from ita.respondents import respondent_progress
+from ita.respondents import eit_counts_with_running_total, respondent_progress
 from ita.services import assessment_open
 
 
@@ -147,23 +147,13 @@ def _render_respondents(request, assessment, status=200, **forms):
         "confirmations": confirmations,
         "my_confirmation": next((c for c in confirmations if c.user_id == membership.user_id), None),
         "unconfirmed": [member for member in members if member.user_id not in confirmed_ids],
-        "eit_counts": _with_running_total(assessment.eit_counts.select_related("recorded_by").order_by("date", "id")),
+        "eit_counts": eit_counts_with_running_total(assessment)[::-1],  # newest first
         "targets": assessment.respondent_targets.select_related("rule__instrument"),
         "confirm_form": forms.get("confirm_form") or IITConfirmForm(),
         "record_form": forms.get("record_form") or IITRecordForm(assessment=assessment),
         "eit_form": forms.get("eit_form") or EITCountForm(initial={"date": timezone.localdate()}),
     }
     return render(request, "ita/respondents.html", context, status=status)
-
-
-def _with_running_total(entries) -> list:
-    """Newest first, each with the total so far."""
-    total, result = 0, []
-    for entry in entries:
-        total += entry.count
-        entry.running_total = total
-        result.append(entry)
-    return result[::-1]
 
 
 def _respondents_redirect(assessment):

@@ -153,3 +153,21 @@ def test_the_list_query_count_is_constant(client, assessment, committee_member):
 
     client.force_login(committee_member.user)
     assert_queries_constant(client, url(assessment, "reports:list"), expected=8, grow=grow)
+
+
+def test_the_respondent_report(assessment, committee_member, staff_member, django_capture_on_commit_callbacks):
+    from ita import respondents
+
+    respondents.iit_confirm(assessment=assessment, membership=staff_member)
+    respondents.eit_count_add(
+        assessment=assessment, membership=committee_member, date=datetime.date(2023, 6, 1),
+        channel="กลุ่ม LINE ผู้บริหารสถานศึกษา", count=35,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.report_request(assessment=assessment, membership=committee_member, kind="respondents")
+    job.refresh_from_db()
+    text = pdf_text(job.file.read()).replace("\n", "")
+    expected = ("รายงานผู้ตอบแบบวัดการรับรู้ IIT และ EIT", staff_member.user.display_name,
+                "กลุ่ม LINE ผู้บริหารสถานศึกษา", "1 มิ.ย. 2566", "ยังไม่ครบ")  # fmt: skip
+    for source in expected:
+        assert nfkc(source) in text, source

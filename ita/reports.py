@@ -1,0 +1,29 @@
+"""The respondent report (IIT and EIT targets, counts and their timeline), rendered by the reports app."""
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from ita.respondents import eit_counts_with_running_total, respondent_progress
+from reports.pdf import render_pdf
+from reports.registry import register
+
+
+def build_respondent_report(job, progress) -> bytes:
+    assessment = job.assessment
+    entries = eit_counts_with_running_total(assessment)
+    progress(50)
+    with translation.override("th"):  # official documents are in Thai whatever the requester's language
+        return render_pdf(
+            "pdf/respondents.html",
+            {
+                "assessment": assessment,
+                "office": assessment.office,
+                "progress": respondent_progress(assessment),
+                "confirmations": assessment.iit_confirmations.select_related("user", "recorded_by"),
+                "eit_counts": entries,
+                "today": timezone.localdate(),
+            },
+        )
+
+
+register("respondents", label=_("IIT and EIT respondent report"), build=build_respondent_report, order=40)
