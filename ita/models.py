@@ -314,6 +314,13 @@ class Assessment(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("spdca:dashboard", args=[self.office.slug, self.fiscal_year])
 
+    def previous(self, *, with_results: bool = False) -> "Assessment | None":
+        """The office's latest earlier assessment (only among those with official results, if asked)."""
+        earlier = Assessment.objects.filter(office_id=self.office_id, fiscal_year__lt=self.fiscal_year)
+        if with_results:
+            earlier = earlier.exclude(official_results=None)
+        return earlier.select_related("framework").order_by("-fiscal_year").first()
+
 
 class RespondentTarget(BaseModel):
     """The number of IIT or EIT respondents an assessment must reach, and by when."""

@@ -103,6 +103,14 @@ def latest_result(assessment: Assessment) -> OfficialResult | None:
     return assessment.official_results.prefetch_related("scores").first()
 
 
+def previous_summary(assessment: Assessment) -> tuple[Assessment, ResultSummary] | None:
+    """The latest earlier year with official results, and what its latest entry adds up to."""
+    previous = assessment.previous(with_results=True)
+    if previous is None:
+        return None
+    return previous, summarize(latest_result(previous), framework_for_scoring(previous.framework))
+
+
 @transaction.atomic
 def result_enter(
     *,

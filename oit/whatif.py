@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from ita import scoring
 from ita.models import Assessment, RatingBand
+from ita.results import previous_summary
 
 DEFAULT_EXPECTED = Decimal(90)
 
@@ -30,19 +31,10 @@ class WhatIf:
 
 def expected_defaults(assessment: Assessment) -> dict[str, Decimal]:
     """Last year's official IIT and EIT if the office has them, else 90."""
-    from ita.results import framework_for_scoring, summarize
-
-    previous = (
-        Assessment.objects.filter(office=assessment.office, fiscal_year__lt=assessment.fiscal_year)
-        .exclude(official_results=None)
-        .select_related("framework")
-        .order_by("-fiscal_year")
-        .first()
-    )
-    if previous is None:
+    found = previous_summary(assessment)
+    if found is None:
         return {"iit": DEFAULT_EXPECTED, "eit": DEFAULT_EXPECTED}
-    result = previous.official_results.prefetch_related("scores").first()
-    summary = summarize(result, framework_for_scoring(previous.framework))
+    _previous, summary = found
     return {"iit": scoring.rounded(summary.instruments["IIT"]), "eit": scoring.rounded(summary.instruments["EIT"])}
 
 

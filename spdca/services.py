@@ -18,7 +18,7 @@ from core.uploads import check_upload
 from ita.compare import framework_diff
 from ita.models import Assessment, Indicator
 from ita.respondents import respondent_progress
-from ita.results import framework_for_scoring, summarize
+from ita.results import previous_summary
 from oit import services as oit_services
 from oit.models import Item
 from spdca.models import Activity, Attachment, Finding, Improvement, Lesson, ProgressUpdate, Stage
@@ -55,11 +55,7 @@ def stages_create_for_assessment(*, assessment: Assessment) -> None:
 
 def carry_over_for_assessment(*, assessment: Assessment) -> None:
     """Bring last year's unfinished improvements and its lessons into the new year's cycle."""
-    previous = (
-        Assessment.objects.filter(office=assessment.office, fiscal_year__lt=assessment.fiscal_year)
-        .order_by("-fiscal_year")
-        .first()
-    )
+    previous = assessment.previous()
     if previous is None:
         return
     Improvement.objects.bulk_create(
@@ -196,17 +192,10 @@ class Proposal:
 
 def proposals(assessment: Assessment) -> list[Proposal]:
     """Last year's weakest indicator of each instrument and those below this year's target level."""
-    previous = (
-        Assessment.objects.filter(office=assessment.office, fiscal_year__lt=assessment.fiscal_year)
-        .exclude(official_results=None)
-        .select_related("framework")
-        .order_by("-fiscal_year")
-        .first()
-    )
-    if previous is None:
+    found = previous_summary(assessment)
+    if found is None:
         return []
-    result = previous.official_results.prefetch_related("scores").first()
-    summary = summarize(result, framework_for_scoring(previous.framework))
+    previous, summary = found
     indicators = {i.number: i for i in assessment.framework.indicators.select_related("instrument")}
     recorded = set(assessment.findings.filter(kind=Finding.Kind.DEVELOP).values_list("indicator__number", flat=True))
     target = assessment.target_band
@@ -362,12 +351,7 @@ def assignments_copy(*, assessment: Assessment, membership: Membership) -> int:
     between years (2566 renumbered O1–O43).
     """
     _require_admin(membership)
-    previous = (
-        Assessment.objects.filter(office=assessment.office, fiscal_year__lt=assessment.fiscal_year)
-        .select_related("framework")
-        .order_by("-fiscal_year")
-        .first()
-    )
+    previous = assessment.previous()
     if previous is None:
         raise ValidationError(_("There is no earlier assessment to copy from."))
     pairs = {

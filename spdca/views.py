@@ -129,7 +129,7 @@ def stage_s(request, office_slug, fiscal_year):
 
 def _render_s(request, assessment, status=200, **forms):
     meeting = Meeting.objects.filter(assessment=assessment).first()
-    previous = assessment.office.assessments.filter(fiscal_year__lt=assessment.fiscal_year).first()
+    previous = assessment.previous()
     context = {
         "assessment": assessment,
         "office": assessment.office,
@@ -370,7 +370,7 @@ def _render_a(request, assessment, status=200, **forms):
         "membership": request.membership,
         "improvements": assessment.improvements.select_related("owner", "carried_from__assessment"),
         "lessons": assessment.lessons.select_related("carried_from__assessment"),
-        "has_previous": assessment.office.assessments.filter(fiscal_year__lt=assessment.fiscal_year).exists(),
+        "has_previous": assessment.previous() is not None,
         "improvement_form": forms.get("improvement_form") or ImprovementForm(office=assessment.office),
         "lesson_form": forms.get("lesson_form") or LessonForm(),
     }
