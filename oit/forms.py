@@ -57,9 +57,7 @@ class ItemFilterForm(forms.Form):
         if data["indicator"]:
             items = items.filter(definition__sub_indicator__indicator=data["indicator"])
         if data["overdue"]:
-            items = items.filter(due_date__lt=timezone.localdate()).exclude(
-                status__in=[Item.Status.APPROVED, Item.Status.PUBLISHED]
-            )
+            items = items.filter(due_date__lt=timezone.localdate()).exclude(status__in=Item.PASSED)
         return items
 
 

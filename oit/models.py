@@ -21,6 +21,9 @@ class Item(BaseModel):
         APPROVED = "approved", _("Approved")
         PUBLISHED = "published", _("Published")
 
+    # Approved or published items count as passed (100 points) in the predicted score.
+    PASSED = (Status.APPROVED, Status.PUBLISHED)
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="oit_items")
     definition = models.ForeignKey(ItemDefinition, on_delete=models.PROTECT, related_name="assessment_items")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -72,7 +75,7 @@ class Item(BaseModel):
     @property
     def passes(self) -> bool:
         """An approved or published item counts as passed (100 points) in the predicted score."""
-        return self.status in (self.Status.APPROVED, self.Status.PUBLISHED)
+        return self.status in self.PASSED
 
     @property
     def is_editable(self) -> bool:
@@ -92,9 +95,9 @@ class Item(BaseModel):
             assignee_ids = {user.pk for user in self.assignees.all()}
         return membership.user_id in assignee_ids
 
-    def can_edit(self, membership: Membership) -> bool:
+    def can_edit(self, membership: Membership, assignee_ids: set[int] | None = None) -> bool:
         """Staff of the assigned unit (or named as responsible) prepare the item; the admin may too."""
-        return membership.is_admin or self.is_assigned_to(membership)
+        return membership.is_admin or self.is_assigned_to(membership, assignee_ids)
 
     def can_publish(self, membership: Membership) -> bool:
         office = self.assessment.office

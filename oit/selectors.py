@@ -30,7 +30,7 @@ class StatusRow:
     @property
     def passed(self) -> int:
         """Approved and published items: what the predicted score counts as passed."""
-        return self.counts[Item.Status.APPROVED] + self.counts[Item.Status.PUBLISHED]
+        return sum(self.counts[status] for status in Item.PASSED)
 
     @property
     def segments(self) -> list[tuple[str, str, float, float]]:

@@ -229,7 +229,7 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
     checks = list(item.checks.select_related("requirement", "evidence__current", "reviewed_by"))
     assignees = list(item.assignees.all())
     assignee_ids = {user.pk for user in assignees}
-    can_edit = (membership.is_admin or item.is_assigned_to(membership, assignee_ids)) and item.is_editable
+    can_edit = item.can_edit(membership, assignee_ids) and item.is_editable
     approvals = list(Approval.objects.filter(item=item, review_round=item.review_round).select_related("reviewer"))
     live = Publication.objects.filter(item=item, withdrawn_at__isnull=True).first()
     events = list(item.events.select_related("actor"))

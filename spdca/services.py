@@ -110,7 +110,7 @@ def _gate_d(assessment: Assessment) -> list[str]:
 
 def _gate_c(assessment: Assessment) -> list[str]:
     problems = []
-    open_items = assessment.oit_items.exclude(status__in=[Item.Status.APPROVED, Item.Status.PUBLISHED]).count()
+    open_items = assessment.oit_items.exclude(status__in=Item.PASSED).count()
     if open_items:
         problems.append(_("%(count)d OIT items are not approved.") % {"count": open_items})
     for progress in respondent_progress(assessment):
