@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from accounts.models import Membership
 from accounts.services import audit_record
 from ita.models import Assessment
 from reports import registry
-from reports.models import ReportJob
+from reports.models import TIME_LIMIT, ReportJob
 
 
 @transaction.atomic
@@ -37,11 +38,15 @@ def report_request(*, assessment: Assessment, membership: Membership, kind: str,
 def report_generate(*, job_id: int) -> None:
     """Render the job's PDF. A duplicate or retried delivery neither redoes nor doubles the work."""
     # Claim the job with a conditional update: only one worker moves it from queued to running.
-    claimed = ReportJob.objects.filter(
-        pk=job_id, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
-    ).update(status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=1)
+    # A job left running past the task's hard limit lost its worker (late acknowledgement delivers
+    # it again), so that one may be claimed anew.
+    now = timezone.now()
+    abandoned = Q(status=ReportJob.Status.RUNNING, started_at__lt=now - timedelta(seconds=TIME_LIMIT))
+    claimed = ReportJob.objects.filter(Q(status=ReportJob.Status.QUEUED) | abandoned, pk=job_id).update(
+        status=ReportJob.Status.RUNNING, started_at=now, progress=1, attempts=F("attempts") + 1
+    )
     if not claimed:
-        return  # done or failed already
+        return  # done, failed, or being made by another worker
     job = ReportJob.objects.select_related("assessment__office", "assessment__framework").get(pk=job_id)
     kind = registry.get(job.kind)
 

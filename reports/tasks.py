@@ -1,9 +1,8 @@
 from celery import shared_task
 from django.utils.translation import gettext as _
 
+from reports.models import TIME_LIMIT, ReportJob
 from reports.services import report_fail
-
-TIME_LIMIT = 6 * 60  # a big annual report with charts renders in well under a minute
 
 
 def _failed(job_id: int, exc: BaseException) -> None:
@@ -20,6 +19,8 @@ def generate_report(self, job_id: int) -> None:
         if self.request.retries >= self.max_retries:
             _failed(job_id, exc)
             raise
+        # Back in the queue, so that the retried delivery may claim it again.
+        ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(status=ReportJob.Status.QUEUED)
         raise self.retry(exc=exc, countdown=10) from exc
     except Exception as exc:
         _failed(job_id, exc)  # the job shows a message instead of "being made" forever
