@@ -79,7 +79,7 @@ def test_an_admin_closes_a_stage_despite_its_gate_with_a_recorded_reason(assessm
 
 def test_the_check_gate_names_unapproved_items_and_respondents(assessment, admin_member):
     problems = services.gate_problems(stage(assessment, "C"))
-    assert problems[0].startswith("43") or "43" in problems[0]
+    assert "43" in problems[0]
     assert len(problems) == 3
     Item.objects.filter(assessment=assessment).update(status=Item.Status.PUBLISHED)
     assert len(services.gate_problems(stage(assessment, "C"))) == 2
