@@ -31,6 +31,11 @@ from spdca.timeline import build_timeline
 ADMIN = [Role.ADMIN]
 
 
+def _log(request, assessment, action: str, obj, summary: str) -> None:
+    """Record a change of the cycle in the office's activity log."""
+    audit_record(office=assessment.office, actor=request.user, action=action, summary=summary[:200], obj=obj)
+
+
 @login_required
 def dashboard(request, office_slug, fiscal_year):
     """Where the office stands in one assessment: calendar, OIT items, respondent targets."""
@@ -162,10 +167,7 @@ def meeting_save(request, office_slug, fiscal_year):
     except ValidationError as exc:
         form.add_error("files", exc)
         return _render_s(request, assessment, status=400, meeting_form=form)
-    audit_record(
-        office=assessment.office, actor=request.user, action="spdca.meeting_saved",
-        summary=f"Analysis meeting {meeting.date}", obj=meeting,
-    )  # fmt: skip
+    _log(request, assessment, "spdca.meeting_saved", meeting, f"Analysis meeting {meeting.date}")
     messages.success(request, _("Meeting saved."))
     return redirect("spdca:stage-s", office_slug, fiscal_year)
 
@@ -187,10 +189,7 @@ def finding_add(request, office_slug, fiscal_year):
 def finding_remove(request, office_slug, fiscal_year, finding_id):
     assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
     finding = get_object_or_404(Finding, pk=finding_id, assessment=assessment)
-    audit_record(
-        office=assessment.office, actor=request.user, action="spdca.finding_removed", summary=finding.text[:200],
-        obj=finding,
-    )  # fmt: skip
+    _log(request, assessment, "spdca.finding_removed", finding, finding.text)
     finding.delete()
     messages.success(request, _("Finding removed."))
     return redirect("spdca:stage-s", office_slug, fiscal_year)
@@ -229,10 +228,7 @@ def activity_add(request, office_slug, fiscal_year):
     if not form.is_valid():
         return _render_p(request, assessment, status=400, form=form)
     activity = form.save()
-    audit_record(
-        office=assessment.office, actor=request.user, action="spdca.activity_added", summary=activity.title,
-        obj=activity,
-    )  # fmt: skip
+    _log(request, assessment, "spdca.activity_added", activity, activity.title)
     messages.success(request, _("Activity added to the plan."))
     return redirect("spdca:stage-p", office_slug, fiscal_year)
 
@@ -244,10 +240,7 @@ def activity_edit(request, office_slug, fiscal_year, activity_id):
     form = ActivityForm(request.POST or None, assessment=assessment, instance=activity)
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit_record(
-            office=assessment.office, actor=request.user, action="spdca.activity_changed", summary=activity.title,
-            obj=activity,
-        )  # fmt: skip
+        _log(request, assessment, "spdca.activity_changed", activity, activity.title)
         messages.success(request, _("Activity saved."))
         return redirect("spdca:stage-p", office_slug, fiscal_year)
     return render(
@@ -385,10 +378,7 @@ def improvement_add(request, office_slug, fiscal_year):
     if not form.is_valid():
         return _render_a(request, assessment, status=400, improvement_form=form)
     improvement = form.save()
-    audit_record(
-        office=assessment.office, actor=request.user, action="spdca.improvement_added",
-        summary=improvement.action[:200], obj=improvement,
-    )  # fmt: skip
+    _log(request, assessment, "spdca.improvement_added", improvement, improvement.action)
     messages.success(request, _("Improvement added."))
     return redirect("spdca:stage-a", office_slug, fiscal_year)
 
@@ -400,10 +390,8 @@ def improvement_toggle(request, office_slug, fiscal_year, improvement_id):
     improvement = get_object_or_404(Improvement, pk=improvement_id, assessment=assessment)
     improvement.done = not improvement.done
     improvement.save(update_fields=["done", "updated_at"])
-    audit_record(
-        office=assessment.office, actor=request.user, action="spdca.improvement_done",
-        summary=f"{'done' if improvement.done else 'reopened'}: {improvement.action[:150]}", obj=improvement,
-    )  # fmt: skip
+    state = "done" if improvement.done else "reopened"
+    _log(request, assessment, "spdca.improvement_done", improvement, f"{state}: {improvement.action}")
     return redirect("spdca:stage-a", office_slug, fiscal_year)
 
 
@@ -415,10 +403,7 @@ def lesson_add(request, office_slug, fiscal_year):
     if not form.is_valid():
         return _render_a(request, assessment, status=400, lesson_form=form)
     lesson = form.save()
-    audit_record(
-        office=assessment.office, actor=request.user, action="spdca.lesson_added", summary=lesson.text[:200],
-        obj=lesson,
-    )  # fmt: skip
+    _log(request, assessment, "spdca.lesson_added", lesson, lesson.text)
     messages.success(request, _("Lesson added."))
     return redirect("spdca:stage-a", office_slug, fiscal_year)
 
@@ -467,10 +452,7 @@ def outcome_add(request, office_slug, fiscal_year):
     if not form.is_valid():
         return _render_outcomes(request, assessment, status=400, form=form)
     outcome = form.save()
-    audit_record(
-        office=assessment.office, actor=request.user, action="spdca.outcome_added", summary=outcome.text[:200],
-        obj=outcome,
-    )  # fmt: skip
+    _log(request, assessment, "spdca.outcome_added", outcome, outcome.text)
     messages.success(request, _("Outcome added."))
     return redirect("spdca:outcomes", office_slug, fiscal_year)
 
@@ -480,9 +462,6 @@ def outcome_add(request, office_slug, fiscal_year):
 def outcome_remove(request, office_slug, fiscal_year, outcome_id):
     assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
     outcome = get_object_or_404(Outcome, pk=outcome_id, assessment=assessment)
-    audit_record(
-        office=assessment.office, actor=request.user, action="spdca.outcome_removed", summary=outcome.text[:200],
-        obj=outcome,
-    )  # fmt: skip
+    _log(request, assessment, "spdca.outcome_removed", outcome, outcome.text)
     outcome.delete()
     return redirect("spdca:outcomes", office_slug, fiscal_year)
