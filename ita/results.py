@@ -148,7 +148,7 @@ def result_enter(
     ItemScore.objects.bulk_create(
         ItemScore(result=result, definition=definitions[code], score=score) for code, score in item_scores.items()
     )
-    summary = summarize(result, framework)
+    summary = summarize(result, framework_for_scoring(framework))  # one query per table, not per indicator
     audit_record(
         office=assessment.office,
         actor=membership.user,
