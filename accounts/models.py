@@ -56,6 +56,11 @@ class Office(BaseModel):
         default=False,
         help_text=_("Otherwise only the office's administrators publish."),
     )
+    pdf_thai_digits = models.BooleanField(
+        _("Thai digits in PDF documents"),
+        default=True,
+        help_text=_("Dates and numbers in reports and forms: ๑๐ พฤษภาคม ๒๕๖๖ instead of 10 พฤษภาคม 2566."),
+    )
 
     class Meta:
         ordering = [ThaiCollate("name")]

@@ -23,6 +23,7 @@ def build_respondent_report(job, progress) -> bytes:
                 "eit_counts": entries,
                 "today": timezone.localdate(),
             },
+            thai_digits=assessment.office.pdf_thai_digits,
         )
 
 

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
+from core.thai import document_digits
+
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts" / "sarabun"
 SARA_AA, NIKHAHIT, SARA_AM = 0x0E32, 0x0E4D, 0x0E33
 
@@ -39,11 +41,26 @@ class _NotdefCatcher(logging.Handler):
             self.messages.append(message)
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    """Render a template of `templates/pdf/` to PDF bytes with a correct Thai text layer."""
+def render_pdf(template: str, context: dict, *, thai_digits: bool = False) -> bytes:
+    """Render a template of `templates/pdf/` to PDF bytes with a correct Thai text layer.
+
+    `thai_digits` is the office's choice: the `doc` filters and the page numbers then use ๐–๙."""
+    html = render_html(template, context, thai_digits=thai_digits)
+    return html_to_pdf(html)
+
+
+def render_html(template: str, context: dict, *, thai_digits: bool = False) -> str:
+    with document_digits(thai=thai_digits):
+        return render_to_string(
+            template,
+            {**context, "font_dir": FONT_DIR.as_uri(), "page_counter_style": "thai" if thai_digits else "decimal"},
+        )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a rendered document, failing on missing glyphs, with the Thai text layer fixed."""
     from weasyprint import HTML  # imported here: loading Pango is slow and only workers need it
 
-    html = render_to_string(template, {**context, "font_dir": FONT_DIR.as_uri()})
     catcher = _NotdefCatcher()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(catcher)

@@ -9,6 +9,7 @@ REPORTS = "office/<slug:office_slug>/<int:fiscal_year>/reports/"
 urlpatterns = [
     path(REPORTS, views.report_list, name="list"),
     path(REPORTS + "new/", views.report_request, name="request"),
+    path(REPORTS + "settings/", views.report_settings, name="settings"),
     path(REPORTS + "<int:job_id>/", views.report_detail, name="detail"),
     path(REPORTS + "<int:job_id>/download/", views.report_download, name="download"),
     path(REPORTS + "<int:job_id>/publish/", views.report_publish, name="publish"),

@@ -3,14 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from accounts.services import audit_record
 from core.files import private_file_response
 from ita.access import get_assessment_or_404
 from ita.models import Assessment
 from reports import registry, services
+from reports.forms import ReportSettingsForm
 from reports.models import ReportJob
 
 
@@ -30,8 +33,26 @@ def report_list(request, office_slug, fiscal_year):
         request,
         "reports/report_list.html",
         {"assessment": assessment, "office": assessment.office, "jobs": jobs, "kinds": registry.kinds(),
-         "membership": request.membership},
+         "membership": request.membership, "settings_form": ReportSettingsForm(instance=assessment.office)},
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_settings(request, office_slug, fiscal_year):
+    """The office's choice of Thai or Arabic digits in its PDF documents."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    office = assessment.office
+    form = ReportSettingsForm(request.POST, instance=office)
+    if form.is_valid():
+        form.save()
+        audit_record(
+            office=office, actor=request.user, action="office.report_settings", obj=office,
+            summary=_("Digits in PDF documents: %(digits)s")
+            % {"digits": _("Thai") if office.pdf_thai_digits else _("Arabic")},
+        )  # fmt: skip
+        messages.success(request, _("Settings saved."))
+    return redirect("reports:list", office_slug, fiscal_year)
 
 
 @login_required
@@ -40,11 +61,14 @@ def report_request(request, office_slug, fiscal_year):
     assessment = get_assessment_or_404(request, office_slug, fiscal_year)
     try:
         job = services.report_request(
-            assessment=assessment, membership=request.membership, kind=request.POST.get("kind", "")
+            assessment=assessment, membership=request.membership, kind=request.POST.get("kind", ""), data=request.POST
         )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)  # e.g. the item page the form was asked for on
         return redirect("reports:list", office_slug, fiscal_year)
     return redirect(job)
 
