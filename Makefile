@@ -23,6 +23,7 @@ migrate: $(VENV)/.installed .env
 demo: migrate
 	$(PY) manage.py load_framework ita/framework/*.yaml
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_cycle
 
 run: demo
 	@echo "ITA-SPDCA is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"

@@ -101,11 +101,39 @@ class Analysis:
             )
         return {"size": RADAR_SIZE, "axes": axes, "rings": rings, "polygons": polygons, "floor": FLOOR}
 
+    def grouped_bars(self) -> dict:
+        """One group of bars per indicator, a bar per year, for a printed chart (no JavaScript)."""
+        left, top, plot_width, plot_height = 34, 8, 560, 200
+        group = plot_width / max(len(self.rows), 1)
+        bar = group * 0.8 / max(len(self.years), 1)
 
-def office_analysis(office: Office) -> Analysis:
-    """The office's years with official results, oldest first, in a fixed number of queries."""
+        def y(score: Decimal | None) -> float:
+            return round(top + plot_height - _bar_height(score) * plot_height / 45, 1)
+
+        groups = []
+        for index, row in enumerate(self.rows):
+            x0 = left + index * group + group * 0.1
+            bars = [
+                {"x": round(x0 + i * bar, 1), "y": y(score), "width": round(bar * 0.9, 1),
+                 "height": round(top + plot_height - y(score), 1), "series": i, "score": score,
+                 "year": year.year, "value_x": round(x0 + i * bar + bar * 0.45, 1), "value_y": y(score) - 2}
+                for i, (score, year) in enumerate(zip(row.scores, self.years, strict=True))
+            ]  # fmt: skip
+            groups.append({"number": row.number, "label_x": round(left + index * group + group / 2, 1), "bars": bars})
+        grid = [{"value": level, "y": y(Decimal(level))} for level in range(FLOOR, 101, 10)]
+        return {
+            "width": left + plot_width + 6, "height": top + plot_height + 22, "left": left,
+            "right": left + plot_width, "baseline": top + plot_height, "label_y": top + plot_height + 14,
+            "groups": groups, "grid": grid, "floor": FLOOR,
+        }  # fmt: skip
+
+
+def office_analysis(office: Office, *, until: int | None = None) -> Analysis:
+    """The office's years with official results, oldest first, in a fixed number of queries;
+    `until` leaves out the years after that fiscal year (an annual report looks back only)."""
+    assessments = office.assessments.all() if until is None else office.assessments.filter(fiscal_year__lte=until)
     assessments = list(
-        office.assessments.order_by("fiscal_year")
+        assessments.order_by("fiscal_year")
         .select_related("framework", "target_band")
         .prefetch_related(
             "framework__indicators__instrument",
