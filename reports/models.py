@@ -60,11 +60,14 @@ class ReportJob(BaseModel):
         from reports.registry import get
 
         kind = get(self.kind)
-        return str(kind.label) if kind else self.kind
+        label = str(kind.label) if kind else self.kind
+        details = " ".join(str(value) for value in self.parameters.values())
+        return f"{label} ({details})" if details else label
 
     @property
     def filename(self) -> str:
-        return f"{self.kind}-{self.assessment.fiscal_year}-{self.pk}.pdf"
+        details = "".join(f"-{value}" for value in self.parameters.values())
+        return f"{self.kind}-{self.assessment.fiscal_year}{details}-{self.pk}.pdf"
 
     @property
     def is_finished(self) -> bool:

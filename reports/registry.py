@@ -13,13 +13,19 @@ class ReportKind:
     label: object  # a lazy translation
     build: Callable  # build(job, progress) -> PDF bytes
     order: int = 0
+    # clean_parameters(assessment, data) -> dict: the job's parameters from the request's form
+    # data; raises ValidationError on bad input. Kinds without parameters take none.
+    clean_parameters: Callable | None = None
+
+    def parameters_from(self, assessment, data) -> dict:
+        return self.clean_parameters(assessment, data) if self.clean_parameters else {}
 
 
 _kinds: dict[str, ReportKind] = {}
 
 
-def register(code: str, *, label, build: Callable, order: int = 0) -> None:
-    _kinds[code] = ReportKind(code=code, label=label, build=build, order=order)
+def register(code: str, *, label, build: Callable, order: int = 0, clean_parameters: Callable | None = None) -> None:
+    _kinds[code] = ReportKind(code=code, label=label, build=build, order=order, clean_parameters=clean_parameters)
 
 
 def kinds() -> list[ReportKind]:

@@ -18,16 +18,19 @@ from reports.models import TIME_LIMIT, ReportJob
 
 
 @transaction.atomic
-def report_request(*, assessment: Assessment, membership: Membership, kind: str, parameters=None) -> ReportJob:
-    """Create the job and hand it to a worker once the row is committed."""
+def report_request(*, assessment: Assessment, membership: Membership, kind: str, data=None) -> ReportJob:
+    """Create the job and hand it to a worker once the row is committed. `data` is the request's
+    form data, from which the kind takes its parameters (e.g. which OIT item)."""
     from reports.tasks import generate_report
 
-    if registry.get(kind) is None:
+    report_kind = registry.get(kind)
+    if report_kind is None:
         raise ValidationError(_("There is no such report."))
     if assessment.office_id != membership.office_id:
         raise PermissionDenied("The assessment belongs to another office.")
+    parameters = report_kind.parameters_from(assessment, data or {})
     job = ReportJob.objects.create(
-        assessment=assessment, kind=kind, parameters=parameters or {}, requested_by=membership.user
+        assessment=assessment, kind=kind, parameters=parameters, requested_by=membership.user
     )
     # After commit, so the worker sees the row; robust, so that without a broker (tasks run in
     # the request) a failing report shows as failed instead of breaking the request.

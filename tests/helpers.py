@@ -1,3 +1,5 @@
+import threading
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,3 +15,26 @@ def assert_queries_constant(client, url: str, *, expected: int, grow) -> None:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts == [expected, expected], f"{counts}\n" + "\n".join(q["sql"][:200] for q in queries.captured_queries)
+
+
+def in_own_connection(function):
+    """Run `function` in a thread, on its own autocommitted connection, as another request would.
+
+    What it writes is committed at once, outside the transaction that wraps the test.
+    """
+    outcome = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = function()
+        except Exception as exc:  # raised again in the calling thread
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

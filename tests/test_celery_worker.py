@@ -61,3 +61,76 @@ def test_a_worker_process_takes_a_task_from_redis_and_finishes_it(redis_url, tmp
         worker.wait(timeout=30)
         log.close()
     assert "core.tasks.ping" in (tmp_path / "worker.log").read_text()
+
+
+@pytest.fixture
+def committed_job(db, settings):
+    """A report job committed through its own connection, so the worker process sees it; removed after."""
+    from django.db import connection
+
+    from accounts.models import AuditEvent
+    from ita.models import Framework
+    from ita.services import assessment_open
+    from reports.models import ReportJob
+    from tests.factories import MembershipFactory
+    from tests.helpers import in_own_connection
+
+    if connection.vendor != "postgresql":
+        if in_ci():
+            pytest.fail("CI must run the tests on PostgreSQL")
+        pytest.skip("the worker process cannot see SQLite's in-memory test database")
+
+    def create():
+        admin = MembershipFactory(role="admin")
+        assessment = assessment_open(office=admin.office, framework=Framework.objects.get(fiscal_year=2566),
+                                     user=admin.user)  # fmt: skip
+        return ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=admin.user)
+
+    def remove() -> None:
+        office = job.assessment.office
+        AuditEvent.objects.filter(office=office).delete()  # a queryset delete: the log is only read-only to the app
+        office.delete()
+        job.requested_by.delete()
+
+    job = in_own_connection(create)
+    try:
+        yield job
+    finally:
+        in_own_connection(remove)
+
+
+def test_a_worker_process_renders_a_report_taken_from_redis(redis_url, committed_job, settings, tmp_path):
+    from django.db import connection
+
+    from reports.models import ReportJob
+
+    database = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_DEBUG": "true",
+        "REDIS_URL": redis_url,
+        # the test database, and the private storage this test reads the PDF back from
+        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or 'localhost'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}",
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+    }
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
+         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        from celery import Celery
+
+        app = Celery(broker=redis_url, backend=redis_url)
+        app.send_task("reports.tasks.generate_report", args=[committed_job.pk], queue=queue).get(timeout=120)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+    job = ReportJob.objects.get(pk=committed_job.pk)
+    assert (job.status, job.progress, job.error) == ("done", 100, ""), (tmp_path / "worker.log").read_text()[-3000:]
+    assert job.file.read(5) == b"%PDF-"

@@ -27,6 +27,7 @@ from oit.models import (
 from oit.services import StaleItemError
 from tests.conftest import FRAMEWORK_DIR
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
+from tests.helpers import in_own_connection
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
@@ -1150,29 +1151,6 @@ def test_of_two_people_editing_the_same_version_the_second_is_told_and_saves_not
     assert item.description == "ฉบับของเจ้าหน้าที่"
     assert item.version == seen_by_staff.version + 1
     assert kinds(item) == [Kind.EDITED]
-
-
-def in_own_connection(function):
-    """Run `function` in a thread, on its own autocommitted connection, as another request would.
-
-    What it writes is committed at once, outside the transaction that wraps the test.
-    """
-    outcome = {}
-
-    def run() -> None:
-        try:
-            outcome["result"] = function()
-        except Exception as exc:  # raised again in the calling thread
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
 
 
 @pytest.fixture

@@ -1,0 +1,172 @@
+"""The content of the annual report and the publication request forms, on the demo office's FY 2566
+as the source document tells it, and the office's choice of digits."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import AuditEvent, Office, Role
+from reports import registry, services
+from reports.models import ReportJob
+from spdca.management.commands import seed_demo_cycle
+from tests.reports.test_reports import nfkc, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = False  # the demo users get no password
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_cycle", verbosity=0)
+    office = Office.objects.get(slug=seed_demo_cycle.OFFICE_SLUG)
+    return office.assessments.select_related("office", "framework").get(fiscal_year=2566)
+
+
+def member(assessment, role):
+    return assessment.office.memberships.select_related("user").get(role=role)
+
+
+def build(assessment, kind: str, **parameters) -> bytes:
+    job = ReportJob(
+        assessment=assessment, kind=kind, parameters=parameters, requested_by=member(assessment, "admin").user
+    )
+    return registry.get(kind).build(job, lambda percent: None)
+
+
+def flat(pdf: bytes) -> str:
+    """The text with line ends removed: Thai lines break between words, so sources appear whole."""
+    return pdf_text(pdf).replace("\n", "")
+
+
+def test_the_annual_report_reads_like_the_source_document(demo):
+    pdf = build(demo, "annual")
+    text = flat(pdf)
+    office = demo.office.name
+    for source in (
+        "รายงานผลการดำเนินงาน",
+        office,
+        "ปีงบประมาณ พ.ศ. ๒๕๖๖",
+        "ขั้นที่ ๑ S – Synthetic (การสังเคราะห์ คิดวิเคราะห์ แยกแยะ)",
+        "ขั้นที่ ๕ A – Act (การปรับปรุง สรุปผล และนำผลมาปรับปรุงแก้ไข พัฒนา วางแผนใหม่)",
+        "ในวันที่ ๑๐ พฤษภาคม ๒๕๖๖ ณ ห้องประชุมปันสุข",
+        seed_demo_cycle.FINDINGS[0][1],  # the IIT point to develop
+        seed_demo_cycle.ACTIVITIES[0][0],  # the No Gift Policy workshop, also under publicity
+        "๓. การเผยแพร่ประชาสัมพันธ์",
+        "๔. ผลการดำเนินการ ผลสัมฤทธิ์ และประโยชน์ที่ได้รับ",
+        seed_demo_cycle.QUALITATIVE[0],
+        "ไลน์กลุ่มผู้อำนวยการโรงเรียนในสังกัด",  # the EIT counts table
+        "๕.๓ คะแนนรายตัวชี้วัดย้อนหลัง",
+    ):
+        assert nfkc(source).replace(" ", "") in text.replace(" ", ""), source
+    assert "๙๕.๗๕" in text  # the FY 2565 total the illustrative scores add up to, with its band
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 8
+
+
+def test_the_annual_report_shows_the_oit_status_and_the_scores_chart(demo):
+    text = flat(build(demo, "annual"))
+    assert "O๔๓" in text and "เผยแพร่แล้ว" in text
+    from spdca.reports import annual_report_context
+
+    analysis = annual_report_context(demo)["analysis"]
+    assert [year.year for year in analysis.years] == [2565]  # later years are not looked back on
+    bars = analysis.grouped_bars()
+    assert len(bars["groups"]) == 10 and bars["groups"][4]["bars"][0]["score"] == Decimal("92.35")
+
+
+def test_the_annual_report_takes_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
+    from spdca.reports import annual_report_context
+
+    with django_assert_max_num_queries(40) as small:
+        annual_report_context(demo)
+    call_command("seed_demo_cycle", verbosity=0)  # changes nothing the second time
+    activity = demo.activities.first()
+    for number in range(20):
+        activity.pk = None
+        activity.title = f"กิจกรรมที่ {number}"
+        activity.save()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        annual_report_context(demo)
+
+
+def test_a_publication_form_names_who_gave_approved_and_published_the_item(demo):
+    text = flat(build(demo, "oit-forms", item="O3"))
+    staff, committee, admin = (member(demo, role).user for role in (Role.STAFF, Role.COMMITTEE, Role.ADMIN))
+    for source in (
+        "แบบฟอร์มการขออนุญาตเผยแพร่ข้อมูลผ่านเว็บไซต์ของหน่วยงาน",
+        "O๓ อำนาจหน้าที่",
+        "ผู้รับผิดชอบการให้ข้อมูล",
+        "ผู้อนุมัติรับรอง",
+        "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่",
+        staff.display_name,
+        staff.position,
+        committee.display_name,
+        admin.position,
+        "https://demo.example/ita/2566/O3",
+        "/spm-chanthaburi-trat/ita/2566/O3/",
+    ):
+        assert nfkc(source).replace(" ", "") in text.replace(" ", ""), source
+
+
+def test_an_item_not_yet_approved_leaves_the_approver_to_be_signed_by_hand(demo):
+    text = flat(build(demo, "oit-forms", item="O7"))  # submitted, not approved
+    assert member(demo, Role.COMMITTEE).user.display_name not in text
+    assert member(demo, Role.STAFF).user.display_name in text
+
+
+def test_all_forms_come_in_one_pdf_a_page_each(demo):
+    pdf = build(demo, "oit-forms")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 43
+
+
+def test_a_form_for_an_unknown_item_is_refused_and_no_job_is_made(demo):
+    with pytest.raises(ValidationError):
+        services.report_request(
+            assessment=demo, membership=member(demo, Role.STAFF), kind="oit-forms", data={"item": "O99"}
+        )
+    assert not ReportJob.objects.exists()
+
+
+def test_the_item_page_asks_for_its_form(client, demo, django_capture_on_commit_callbacks):
+    staff = member(demo, Role.STAFF)
+    client.force_login(staff.user)
+    item_url = reverse("oit:item-detail", args=[demo.office.slug, 2566, "O3"])
+    assert "oit-forms" in client.get(item_url).content.decode()
+    request_url = reverse("reports:request", args=[demo.office.slug, 2566])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(request_url, {"kind": "oit-forms", "item": "o3", "next": item_url})
+    job = ReportJob.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert (job.parameters, job.status, job.filename) == ({"item": "O3"}, "done", f"oit-forms-2566-O3-{job.pk}.pdf")
+    response = client.post(request_url, {"kind": "oit-forms", "item": "O99", "next": item_url}, follow=True)
+    assert response.redirect_chain[-1][0] == item_url
+    assert "O99" in response.content.decode()
+    assert ReportJob.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("thai", "expected", "unexpected"), [(True, "หน้า ๑ / ", "หน้า 1 / "), (False, "หน้า 1 / ", "๒๕")]
+)
+def test_the_office_chooses_thai_or_arabic_digits(demo, thai, expected, unexpected):
+    Office.objects.filter(pk=demo.office_id).update(pdf_thai_digits=thai)
+    demo.office.refresh_from_db()
+    text = pdf_text(build(demo, "respondents"))
+    assert expected in text and unexpected not in text
+
+
+def test_only_the_admin_sets_the_digits_and_it_is_logged(client, demo):
+    url = reverse("reports:settings", args=[demo.office.slug, 2566])
+    client.force_login(member(demo, Role.COMMITTEE).user)
+    assert client.post(url, {}).status_code in (403, 404)
+    demo.office.refresh_from_db()
+    assert demo.office.pdf_thai_digits
+    client.force_login(member(demo, Role.ADMIN).user)
+    assert client.post(url, {}).status_code == 302  # an unticked box: Arabic digits
+    demo.office.refresh_from_db()
+    assert not demo.office.pdf_thai_digits
+    assert AuditEvent.objects.filter(office=demo.office, action="office.report_settings").count() == 1
