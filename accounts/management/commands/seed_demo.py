@@ -36,6 +36,12 @@ POPULATIONS = {"IIT": 62, "EIT": 420}
 class Command(BaseCommand):
     help = "Create the demo office สพม.จันทบุรี ตราด with its units, one user per role and assessments."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--open", nargs="+", type=int, default=[2565, 2566], metavar="YEAR",
+            help="The fiscal years whose assessments to open (default: 2565 2566).",
+        )  # fmt: skip
+
     @transaction.atomic
     def handle(self, *args, **options):
         frameworks = {f.fiscal_year: f for f in Framework.objects.filter(fiscal_year__in=[2565, 2566])}
@@ -55,6 +61,8 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=user, office=office, defaults={"role": role, "unit": units[unit]})
         admin = User.objects.get(username="demo-admin")
         for year, framework in sorted(frameworks.items()):
+            if year not in options["open"]:
+                continue
             assessment = office.assessments.filter(fiscal_year=year).first()
             if assessment is None:
                 assessment = assessment_open(office=office, framework=framework, user=admin)
