@@ -237,8 +237,9 @@ def activity_add(request, office_slug, fiscal_year):
 def activity_edit(request, office_slug, fiscal_year, activity_id):
     assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
     activity = get_object_or_404(Activity, pk=activity_id, assessment=assessment)
-    form = ActivityForm(request.POST or None, assessment=assessment, instance=activity)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ActivityForm(request.POST if posted else None, assessment=assessment, instance=activity)
+    if posted and form.is_valid():
         form.save()
         _log(request, assessment, "spdca.activity_changed", activity, activity.title)
         messages.success(request, _("Activity saved."))
@@ -247,6 +248,7 @@ def activity_edit(request, office_slug, fiscal_year, activity_id):
         request,
         "spdca/activity_form.html",
         {"assessment": assessment, "office": assessment.office, "activity": activity, "form": form},
+        status=400 if posted else 200,
     )
 
 

@@ -1,0 +1,288 @@
+"""Every URL of the project, as each kind of visitor, with the status each must get.
+
+The columns: anonymous, staff, committee and admin of the office, and the admin of another office.
+A URL added to the project without a row here fails `test_every_url_has_a_row`.
+
+Each POST carries valid data (`post_data`) and runs with its changes rolled back, so every cell
+sees the same office. Someone allowed gets the view's answer: 302 after the change (302e when the
+view redirected with an error message instead, e.g. "already confirmed"), or 400 when the data do
+not suit the view. Someone not allowed gets 403 when they belong to the office, 404 when the
+office is not theirs to know about, and anonymous visitors are sent to the login page (302).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role
+from ita.respondents import eit_count_add, iit_confirm
+from ita.services import assessment_open
+from oit.services import item_approve, item_submit
+from reports.models import ReportJob
+from reports.services import report_generate, report_publish
+from spdca import services as spdca_services
+from spdca.models import Activity, Finding, Improvement, Outcome
+from tests.factories import MembershipFactory, UnitFactory
+from tests.oit.publishing import add_file, get_item, make_team, prepare, published_item
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "staff", "committee", "admin", "other")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+# name: (method, "anonymous staff committee admin other"). 302 for anonymous means the login page.
+MATRIX = {
+    "home": ("GET", "302 302 302 302 302"),  # to the login page, or on to the member's office
+    "health": ("GET", "200 200 200 200 200"),
+    "accounts:login": ("GET", "200 302 302 302 302"),
+    "accounts:logout": ("POST", "302 302 302 302 302"),
+    "accounts:password-change": ("GET", "302 200 200 200 200"),
+    "set_language": ("POST", "302 302 302 302 302"),
+    "ita:framework-list": ("GET", "302 200 200 200 200"),
+    "ita:framework-compare": ("GET", "302 200 200 200 200"),
+    "ita:framework-detail": ("GET", "302 200 200 200 200"),
+    "ita:office": ("GET", "302 200 200 200 404"),
+    "ita:assessment-create": ("GET", "302 403 403 200 404"),
+    "ita:analysis": ("GET", "302 200 200 200 404"),
+    "ita:respondents": ("GET", "302 200 200 200 404"),
+    "ita:iit-confirm": ("POST", "302 302 302 302 404"),
+    "ita:iit-record": ("POST", "302 403 302 302 404"),
+    "ita:iit-screenshot": ("GET", "302 403 200 200 404"),
+    "ita:eit-add": ("POST", "302 403 302 302 404"),
+    "ita:eit-remove": ("POST", "302 403 302 302 404"),
+    "ita:target-update": ("POST", "302 403 403 302 404"),
+    "ita:results": ("GET", "302 200 200 200 404"),
+    "ita:result-enter": ("POST", "302 403 403 400 404"),
+    "ita:result-import": ("POST", "302 403 403 400 404"),
+    "ita:target-band": ("POST", "302 403 403 302 404"),
+    "spdca:dashboard": ("GET", "302 200 200 200 404"),
+    "spdca:cycle": ("GET", "302 200 200 200 404"),
+    "spdca:stage-update": ("POST", "302 403 403 400 404"),
+    "spdca:stage-s": ("GET", "302 200 200 200 404"),
+    "spdca:meeting-save": ("POST", "302 403 403 302 404"),
+    "spdca:finding-add": ("POST", "302 403 403 302 404"),
+    "spdca:finding-remove": ("POST", "302 403 403 302 404"),
+    "spdca:stage-p": ("GET", "302 200 200 200 404"),
+    "spdca:activity-add": ("POST", "302 403 403 302 404"),
+    "spdca:activity-edit": ("POST", "302 403 403 302 404"),
+    "spdca:stage-d": ("GET", "302 200 200 200 404"),
+    "spdca:progress-add": ("POST", "302 302 403 302 404"),
+    "spdca:attachment-download": ("GET", "302 200 200 200 404"),
+    "spdca:stage-c": ("GET", "302 200 200 200 404"),
+    "spdca:stage-a": ("GET", "302 200 200 200 404"),
+    "spdca:improvement-add": ("POST", "302 403 403 302 404"),
+    "spdca:improvement-toggle": ("POST", "302 403 403 302 404"),
+    "spdca:lesson-add": ("POST", "302 403 403 302 404"),
+    "spdca:assignments-copy": ("POST", "302 403 403 302e 404"),
+    "spdca:outcomes": ("GET", "302 200 200 200 404"),
+    "spdca:outcome-add": ("POST", "302 403 403 302 404"),
+    "spdca:outcome-remove": ("POST", "302 403 403 302 404"),
+    "oit:item-list": ("GET", "302 200 200 200 404"),
+    "oit:item-mine": ("GET", "302 200 200 200 404"),
+    "oit:review-queue": ("GET", "302 403 200 200 404"),
+    "oit:item-assign": ("GET", "302 403 403 200 404"),
+    "oit:item-progress": ("GET", "302 200 200 200 404"),
+    "oit:item-export-csv": ("GET", "302 200 200 200 404"),
+    "oit:item-export-xlsx": ("GET", "302 200 200 200 404"),
+    "oit:item-detail": ("GET", "302 200 200 200 404"),
+    "oit:item-contents": ("POST", "302 302 403 302 404"),
+    "oit:evidence-add": ("POST", "302 302 403 302 404"),
+    "oit:evidence-remove": ("POST", "302 302 403 302 404"),
+    "oit:evidence-download": ("GET", "302 200 200 200 404"),
+    "oit:item-review-checks": ("POST", "302 403 302 302 404"),
+    "oit:item-submit": ("POST", "302 302 403 302 404"),
+    "oit:item-return": ("POST", "302 403 302 302 404"),
+    "oit:item-approve": ("POST", "302 403 302 302 404"),
+    "oit:item-publish": ("POST", "302 403 403 302 404"),
+    "oit:item-unpublish": ("POST", "302 403 403 302 404"),
+    "oit:item-comment": ("POST", "302 302 302 302 404"),
+    "oit:office-settings": ("GET", "302 403 403 200 404"),
+    "reports:list": ("GET", "302 200 200 200 404"),
+    "reports:request": ("POST", "302 302 302 302 404"),
+    "reports:settings": ("POST", "302 403 403 302 404"),
+    "reports:detail": ("GET", "302 200 200 200 404"),
+    "reports:download": ("GET", "302 200 200 200 404"),
+    "reports:publish": ("POST", "302 403 403 302 404"),
+    "reports:unpublish": ("POST", "302 403 403 302 404"),
+    "reports:public": ("GET", "200 200 200 200 200"),
+    "public:assessment": ("GET", "200 200 200 200 200"),
+    "public:item": ("GET", "200 200 200 200 200"),
+    "public:file": ("GET", "200 200 200 200 200"),
+}
+# Django's admin site is for the project's operators (is_staff), which no office role is.
+ADMIN_SITE = ("GET", "302 302 302 302 302")
+
+
+def url_names() -> list[str]:
+    """Every named URL of the project, with its namespace."""
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_every_url_has_a_row():
+    names = [name for name in url_names() if not name.startswith("admin:")]
+    assert sorted(set(names) - set(MATRIX)) == [], "add the new URLs to MATRIX"
+    assert sorted(set(MATRIX) - set(names)) == [], "remove the URLs that no longer exist from MATRIX"
+
+
+@dataclass
+class World:
+    """One office in the middle of its year, with an object of every kind a URL can point to."""
+
+    members: dict
+    kwargs: dict  # URL name -> its keyword arguments
+    data: dict  # URL name -> the valid POST data
+
+
+def _pdf(name: str = "คำสั่ง.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+@pytest.fixture
+def world(framework_2566) -> World:
+    team = make_team()
+    office = team.admin.office
+    colleague = MembershipFactory(office=office, unit=team.staff.unit, role=Role.STAFF)
+    assessment = assessment_open(office=office, framework=framework_2566, user=team.admin.user)
+    published, file_revision, _link = published_item(assessment, team, code="O12")
+    published.refresh_from_db()
+    # The committee member works in another unit, so the office's items are not theirs to prepare.
+    team.committee.unit = UnitFactory(office=office)
+    team.committee.save(update_fields=["unit"])
+    items = {code: prepare(get_item(assessment, code), team) for code in ("O1", "O2", "O3")}
+    revisions = {code: add_file(item, team) for code, item in items.items()}
+    for item in items.values():
+        item.refresh_from_db()
+    for code in ("O2", "O3"):
+        items[code] = item_submit(item=items[code], membership=team.staff, expected_version=items[code].version)
+    items["O3"] = item_approve(item=items["O3"], membership=team.committee, expected_version=items["O3"].version)
+    confirmation = iit_confirm(
+        assessment=assessment, membership=colleague, screenshot=SimpleUploadedFile("iit.png", PNG, "image/png")
+    )
+    eit = eit_count_add(
+        assessment=assessment, membership=team.committee, date=datetime.date(2023, 6, 1), channel="LINE", count=5
+    )
+    target = assessment.respondent_targets.first()
+    indicator = framework_2566.indicators.get(number=9)
+    finding = Finding.objects.create(
+        assessment=assessment, kind="develop", instrument=indicator.instrument, indicator=indicator, text="x"
+    )
+    activity = Activity.objects.create(
+        assessment=assessment, title="กิจกรรม", unit=team.staff.unit, start=datetime.date(2023, 1, 1),
+        end=datetime.date(2023, 3, 1),
+    )  # fmt: skip
+    spdca_services.progress_add(
+        activity=activity, membership=team.staff, date=datetime.date(2023, 2, 1), percent=50,
+        files=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+    )  # fmt: skip
+    attachment = activity.updates.get().files.get()
+    improvement = Improvement.objects.create(assessment=assessment, phase="during_oit", cause="x", action="y")
+    outcome = Outcome.objects.create(assessment=assessment, kind="qualitative", text="x")
+    job = ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=team.admin.user)
+    report_generate(job_id=job.pk)
+    job.refresh_from_db()
+    report_publish(job=job, membership=team.admin)
+
+    office_kwargs = {"office_slug": office.slug}
+    year = {**office_kwargs, "fiscal_year": 2566}
+
+    def item(code: str, **extra) -> dict:
+        return {**year, "code": code, **extra}
+
+    kwargs = {
+        "ita:framework-detail": {"fiscal_year": 2566},
+        "ita:iit-screenshot": {**year, "confirmation_id": confirmation.pk},
+        "ita:eit-remove": {**year, "entry_id": eit.pk},
+        "ita:target-update": {**year, "target_id": target.pk},
+        "spdca:stage-update": {**year, "code": "S"},
+        "spdca:finding-remove": {**year, "finding_id": finding.pk},
+        "spdca:activity-edit": {**year, "activity_id": activity.pk},
+        "spdca:attachment-download": {**year, "attachment_id": attachment.pk},
+        "spdca:improvement-toggle": {**year, "improvement_id": improvement.pk},
+        "spdca:outcome-remove": {**year, "outcome_id": outcome.pk},
+        "oit:item-detail": item("O1"), "oit:item-contents": item("O1"), "oit:evidence-add": item("O1"),
+        "oit:evidence-remove": item("O1", evidence_id=revisions["O1"].evidence_id),
+        "oit:evidence-download": item("O1", revision_id=revisions["O1"].pk),
+        "oit:item-submit": item("O1"), "oit:item-comment": item("O1"),
+        "oit:item-review-checks": item("O2"), "oit:item-return": item("O2"), "oit:item-approve": item("O2"),
+        "oit:item-publish": item("O3"), "oit:item-unpublish": item("O12"),
+        "reports:detail": {**year, "job_id": job.pk}, "reports:download": {**year, "job_id": job.pk},
+        "reports:publish": {**year, "job_id": job.pk}, "reports:unpublish": {**year, "job_id": job.pk},
+        "reports:public": {**year, "job_id": job.pk},
+        "public:item": item("O12"), "public:file": item("O12", revision_id=file_revision.pk),
+    }  # fmt: skip
+    for name in MATRIX:
+        if name not in kwargs and ":" in name:
+            route = _route(name)
+            kwargs[name] = year if "<int:fiscal_year>" in route else office_kwargs if "office_slug" in route else {}
+    version = {code: {"version": item.version} for code, item in items.items()}
+    dated = {"date": "2023-02-02"}
+    activity_data = {"title": "กิจกรรมใหม่", "start": "2023-01-01", "end": "2023-02-01"}
+    data = {
+        "set_language": {"language": "en", "next": "/"},
+        "ita:iit-record": {"user": team.staff.user_id},
+        "ita:eit-add": {**dated, "channel": "LINE", "count": 3},
+        "ita:target-update": {"population": 50},
+        "spdca:meeting-save": {**dated, "place": "ห้องประชุม"},
+        "spdca:finding-add": {"kind": "develop", "indicator": indicator.pk, "text": "x"},
+        "spdca:activity-add": activity_data, "spdca:activity-edit": activity_data,
+        "spdca:progress-add": {**dated, "activity": activity.pk, "percent": 60},
+        "spdca:improvement-add": {"phase": "during_oit", "cause": "x", "action": "y"},
+        "spdca:lesson-add": {"text": "x"},
+        "spdca:outcome-add": {"kind": "qualitative", "text": "x"},
+        "oit:item-contents": {**version["O1"], "description": "สรุป"},
+        "oit:evidence-add": {"url": "https://www.example.go.th/o1", "title": "หน้าเว็บ", "document_date": "2023-01-15"},
+        "oit:item-submit": version["O1"], "oit:item-comment": {"text": "ขอบคุณ"},
+        "oit:item-review-checks": version["O2"], "oit:item-return": {**version["O2"], "note": "ขาดลายมือชื่อ"},
+        "oit:item-approve": version["O2"], "oit:item-publish": version["O3"],
+        "oit:item-unpublish": {"version": published.version, "note": "แก้ไข"},
+        "reports:request": {"kind": "oit-status"},
+    }  # fmt: skip
+    members = {
+        "staff": team.staff, "committee": team.committee, "admin": team.admin,
+        "other": MembershipFactory(role=Role.ADMIN),
+    }  # fmt: skip
+    return World(members=members, kwargs=kwargs, data=data)
+
+
+def _route(name: str) -> str:
+    namespace, short = name.split(":")
+    resolver = next(r for r in get_resolver().url_patterns if isinstance(r, URLResolver) and r.namespace == namespace)
+    return next(str(p.pattern) for p in resolver.url_patterns if p.name == short)
+
+
+def status_of(client, method: str, url: str, data: dict) -> str:
+    """The status, with "e" after a redirect that carries an error message."""
+    with transaction.atomic():
+        response = client.post(url, data) if method == "POST" else client.get(url)
+        transaction.set_rollback(True)  # every cell sees the same office
+    status = str(response.status_code)
+    if status == "302" and any(m.level == messages.ERROR for m in messages.get_messages(response.wsgi_request)):
+        status += "e"
+    return status
+
+
+def test_the_matrix(client, world):
+    failures = []
+    for name, (method, row) in MATRIX.items():
+        url = reverse(name, kwargs=world.kwargs.get(name, {}))
+        for role, expected in zip(ROLES, row.split(), strict=True):
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world.members[role].user)
+            actual = status_of(client, method, url, world.data.get(name, {}))
+            if actual != expected:
+                failures.append(f"{name} {method} {url} as {role}: {actual}, expected {expected}")
+    assert failures == [], "\n".join(failures)
