@@ -102,6 +102,7 @@ class Person:
         self.context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
+        self.console_errors = watch_console(self.page)
         self.page.goto(base + "/accounts/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", PASSWORD)
@@ -121,6 +122,14 @@ class Person:
         return self.page
 
 
+def watch_console(page) -> list[str]:
+    """The page's console errors as they come: CSP violations and script errors end up here."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 def choose(page, select: str, text: str) -> None:
     """Select the option of `select` whose label contains `text`."""
     page.select_option(select, page.locator(f"{select} option", has_text=text).first.get_attribute("value"))
@@ -135,6 +144,8 @@ def test_the_year_with_the_three_roles(server, browser):
     people = {name: Person(browser, server, f"demo-{name}") for name in ("admin", "staff", "committee")}
     try:
         the_year(server, browser, **people)
+        for name, person in people.items():  # e.g. something the Content-Security-Policy blocked
+            assert person.console_errors == [], (name, person.console_errors)
     except Exception:
         for name, person in people.items():  # where each of them was when it went wrong
             shot(person.page, f"failed-{name}")
@@ -196,6 +207,7 @@ def the_year(server, browser, admin, staff, committee) -> None:
 
     # Anyone sees the item on the office's public page.
     visitor = browser.new_context(locale="th-TH").new_page()
+    visitor_errors = watch_console(visitor)
     response = visitor.goto(f"{server}/{OFFICE}/ita/2566/O1/")
     assert response.status == 200
     assert "แผนผังโครงสร้างของกลุ่มงาน" in visitor.content()
@@ -227,3 +239,4 @@ def the_year(server, browser, admin, staff, committee) -> None:
     shot(visitor, "11-public-page-with-report")
     response = visitor.request.get(server + link.get_attribute("href"))
     assert response.status == 200 and response.body()[:5] == b"%PDF-"
+    assert visitor_errors == []

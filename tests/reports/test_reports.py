@@ -138,6 +138,9 @@ def test_other_offices_cannot_see_reports(client, done_job, other_office_admin):
     assert client.get(url(done_job.assessment, "reports:detail", done_job.pk)).status_code == 404
     assert client.get(url(done_job.assessment, "reports:download", done_job.pk)).status_code == 404
     assert client.post(url(done_job.assessment, "reports:request"), {"kind": "oit-status"}).status_code == 404
+    assert client.post(url(done_job.assessment, "reports:publish", done_job.pk)).status_code == 404
+    done_job.refresh_from_db()
+    assert done_job.published_at is None
 
 
 def test_an_unknown_kind_is_refused(client, assessment, committee_member):
