@@ -10,10 +10,6 @@ from core.models import BaseModel
 from core.storage import opaque_name, private_storage
 from ita.models import Assessment
 
-# The longest a report task may run (Celery's hard limit); a big annual report with charts renders
-# in well under a minute.
-TIME_LIMIT = 6 * 60
-
 
 def report_upload_to(job: "ReportJob", filename: str) -> str:
     return opaque_name(f"reports/{timezone.now():%Y/%m}", ".pdf")
@@ -35,6 +31,9 @@ class ReportJob(BaseModel):
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=report_upload_to, storage=private_storage, blank=True, max_length=200)
     error = models.TextField(blank=True)
+    # When handing the job to a worker last failed (the task queue was down); the periodic
+    # requeue sends it again, and the job page says so meanwhile.
+    queue_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)
@@ -80,5 +79,5 @@ class ReportJob(BaseModel):
         if self.status == self.Status.QUEUED:
             return self.created_at < now - timedelta(seconds=settings.REPORT_STALLED_AFTER)
         if self.status == self.Status.RUNNING and self.started_at:
-            return self.started_at < now - timedelta(seconds=TIME_LIMIT + settings.REPORT_STALLED_AFTER)
+            return self.started_at < now - timedelta(seconds=settings.REPORT_TIME_LIMIT + settings.REPORT_STALLED_AFTER)
         return False

@@ -1,5 +1,6 @@
 """Report jobs: request, generate (in a worker), publish, clean up."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,19 +10,21 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from accounts.models import Membership
 from accounts.services import audit_record
 from ita.models import Assessment
 from reports import registry
-from reports.models import TIME_LIMIT, ReportJob
+from reports.models import ReportJob
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def report_request(*, assessment: Assessment, membership: Membership, kind: str, data=None) -> ReportJob:
     """Create the job and hand it to a worker once the row is committed. `data` is the request's
     form data, from which the kind takes its parameters (e.g. which OIT item)."""
-    from reports.tasks import generate_report
 
     report_kind = registry.get(kind)
     if report_kind is None:
@@ -34,8 +37,34 @@ def report_request(*, assessment: Assessment, membership: Membership, kind: str,
     )
     # After commit, so the worker sees the row; robust, so that without a broker (tasks run in
     # the request) a failing report shows as failed instead of breaking the request.
-    transaction.on_commit(lambda: generate_report.delay(job.pk), robust=True)
+    transaction.on_commit(lambda: report_enqueue(job_id=job.pk), robust=True)
     return job
+
+
+def report_enqueue(*, job_id: int) -> bool:
+    """Hand the job to a worker. When the task queue cannot be reached, the job stays queued and
+    says so; `reports_requeue` sends it once the queue is back. Nothing is lost either way."""
+    from reports.tasks import generate_report
+
+    limit = settings.REPORT_TIME_LIMIT
+    try:
+        generate_report.apply_async(args=[job_id], time_limit=limit, soft_time_limit=max(limit - 60, limit * 3 // 4))
+    except OperationalError:
+        logger.warning("The task queue is unreachable; report job %s stays queued.", job_id, exc_info=True)
+        ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(queue_failed_at=timezone.now())
+        return False
+    ReportJob.objects.filter(pk=job_id, queue_failed_at__isnull=False).update(queue_failed_at=None)
+    return True
+
+
+def reports_requeue(now=None) -> int:
+    """Send again the jobs still queued after REPORT_STALLED_AFTER (the queue was down when they
+    were asked for, or lost them). A duplicate delivery is harmless: only one worker claims a job."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.REPORT_STALLED_AFTER)
+    waiting = ReportJob.objects.filter(status=ReportJob.Status.QUEUED, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )
+    return sum(report_enqueue(job_id=job_id) for job_id in list(waiting))
 
 
 def report_generate(*, job_id: int) -> None:
@@ -44,7 +73,7 @@ def report_generate(*, job_id: int) -> None:
     # A job left running past the task's hard limit lost its worker (late acknowledgement delivers
     # it again), so that one may be claimed anew.
     now = timezone.now()
-    abandoned = Q(status=ReportJob.Status.RUNNING, started_at__lt=now - timedelta(seconds=TIME_LIMIT))
+    abandoned = Q(status=ReportJob.Status.RUNNING, started_at__lt=now - timedelta(seconds=settings.REPORT_TIME_LIMIT))
     claimed = ReportJob.objects.filter(Q(status=ReportJob.Status.QUEUED) | abandoned, pk=job_id).update(
         status=ReportJob.Status.RUNNING, started_at=now, progress=1, attempts=F("attempts") + 1
     )

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils.translation import gettext as _
 
-from reports.models import TIME_LIMIT, ReportJob
+from reports.models import ReportJob
 from reports.services import report_fail
 
 
@@ -9,8 +9,9 @@ def _failed(job_id: int, exc: BaseException) -> None:
     report_fail(job_id=job_id, error=_("The report could not be made: %(error)s") % {"error": exc})
 
 
-@shared_task(bind=True, max_retries=3, soft_time_limit=TIME_LIMIT - 60, time_limit=TIME_LIMIT)
+@shared_task(bind=True, max_retries=3)
 def generate_report(self, job_id: int) -> None:
+    """Render one job. Sent with the time limits of REPORT_TIME_LIMIT (see `services.report_enqueue`)."""
     from reports.services import report_generate  # avoids the services <-> tasks import cycle
 
     try:
@@ -32,3 +33,10 @@ def cleanup_reports() -> int:
     from reports.services import reports_cleanup
 
     return reports_cleanup()
+
+
+@shared_task
+def requeue_reports() -> int:
+    from reports.services import reports_requeue
+
+    return reports_requeue()

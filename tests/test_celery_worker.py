@@ -5,8 +5,10 @@ fails the run instead of skipping it).
 """
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -133,4 +135,74 @@ def test_a_worker_process_renders_a_report_taken_from_redis(redis_url, committed
         log.close()
     job = ReportJob.objects.get(pk=committed_job.pk)
     assert (job.status, job.progress, job.error) == ("done", 100, ""), (tmp_path / "worker.log").read_text()[-3000:]
+    assert job.file.read(5) == b"%PDF-"
+
+
+def start_worker(queue: str, env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
+         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle", *extra],
+        cwd=ROOT, env=env, stdout=log_path.open("a"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_a_report_whose_worker_is_killed_mid_render_is_made_after_a_restart(
+    redis_url, committed_job, settings, tmp_path
+):
+    """The worker dies (SIGKILL) while rendering; the unacknowledged task comes back to a new
+    worker once the broker's visibility timeout passes, and that worker claims the abandoned job."""
+    from django.db import connection
+
+    from reports.models import ReportJob
+    from tests.helpers import in_own_connection
+
+    # Committed on a connection of its own: the test's transaction would hold the row's lock.
+    in_own_connection(lambda: ReportJob.objects.filter(pk=committed_job.pk).update(kind="slow-test"))
+    database = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_DEBUG": "true",
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or 'localhost'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}",
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        # Short limits, so that redelivery comes in seconds rather than the production quarter hour.
+        "REPORT_TIME_LIMIT": "8",
+        "CELERY_VISIBILITY_TIMEOUT": "9",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+    }
+    log = tmp_path / "workers.log"
+    worker = start_worker(queue, env, log, "--include", "tests.faults.slow_report")
+    try:
+        from celery import Celery
+
+        Celery(broker=redis_url).send_task(
+            "reports.tasks.generate_report", args=[committed_job.pk], queue=queue, time_limit=8, soft_time_limit=6,
+        )  # fmt: skip
+        wait_for(lambda: ReportJob.objects.get(pk=committed_job.pk).status == "running", 60, "the render to start")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        assert ReportJob.objects.get(pk=committed_job.pk).status == "running"  # left behind by the dead worker
+        worker = start_worker(queue, env, log, "--include", "tests.faults.slow_report")
+        job = wait_for(
+            lambda: ReportJob.objects.filter(pk=committed_job.pk, status__in=["done", "failed"]).first(), 90,
+            "the restarted worker to finish the job",
+        )  # fmt: skip
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert (job.status, job.attempts, job.error) == ("done", 2, ""), log.read_text()[-3000:]
     assert job.file.read(5) == b"%PDF-"

@@ -201,8 +201,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest a report may take to render (the task's hard limit; a 40-page annual report takes
+# a few seconds). A job running longer than this lost its worker and may be claimed again.
+REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=6 * 60)
 # Redelivery of unacknowledged tasks must wait longer than the longest task may run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=max(CELERY_TASK_TIME_LIMIT, REPORT_TIME_LIMIT) + 5 * 60
+    ),
+    # Workers look for tasks whose visibility timeout passed about every interval × throttle
+    # seconds (kombu's defaults: 10 × 10).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# When the broker is down, asking for a report gives up after a few seconds instead of hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 
 # Reports: a job still queued after this many seconds is shown as waiting for a worker; finished,
 # unpublished report files older than REPORT_KEEP_DAYS are deleted by the periodic cleanup.
@@ -212,6 +225,7 @@ REPORT_STALLED_AFTER = env.int("REPORT_STALLED_AFTER", default=120)
 REPORT_KEEP_DAYS = env.int("REPORT_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "reports-cleanup": {"task": "reports.tasks.cleanup_reports", "schedule": 6 * 60 * 60},
+    "reports-requeue": {"task": "reports.tasks.requeue_reports", "schedule": 5 * 60},
 }
 
 LOGGING = {

@@ -1,0 +1,85 @@
+"""The database drops the app's connections (as a PostgreSQL restart does): the next request
+works again, without restarting the app.
+
+The server runs in its own process with persistent connections (CONN_MAX_AGE), so it holds a
+connection that the database then kills; restarting the shared PostgreSQL itself would also cut
+the test run's own connection.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.conftest import in_ci
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+
+def get(url: str) -> int:
+    try:
+        return urllib.request.urlopen(url, timeout=10).status  # noqa: S310 - our own http URL
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture
+def server(tmp_path):
+    if connection.vendor != "postgresql":
+        if in_ci():
+            pytest.fail("CI must run the tests on PostgreSQL")
+        pytest.skip("needs PostgreSQL")
+    database = connection.settings_dict
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or 'localhost'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}",
+        "DJANGO_CONN_MAX_AGE": "600",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def kill_other_connections() -> int:
+    """What a database restart does to every client: their connections are gone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_app_recovers_when_the_database_drops_its_connections(server):
+    assert get(server + "/healthz") == 200  # the server now holds a persistent connection
+    assert kill_other_connections() >= 1
+    assert get(server + "/healthz") == 200  # a fresh connection, no restart of the app
+    assert get(server + "/healthz") == 200
