@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from core.views import health
+from core.views import health, live
 from ita.views import home
 
 admin.site.site_header = "ITA-SPDCA"
@@ -11,6 +11,7 @@ admin.site.site_header = "ITA-SPDCA"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", health, name="health"),
+    path("livez", live, name="live"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

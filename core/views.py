@@ -11,3 +11,11 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def live(request):
+    """Liveness alone: the process answers, without asking the database (also the benchmarks'
+    trivial view, the ceiling a page on this stack cannot beat)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -301,6 +301,9 @@ class Assessment(BaseModel):
         related_name="+",
         help_text=_("The level the office aims for this year, e.g. AA."),
     )
+    # Goes up whenever what the public page shows changes (an item or a report published or taken
+    # off), so that a cached copy of the page is used only while it is still right.
+    public_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-fiscal_year"]
@@ -313,6 +316,10 @@ class Assessment(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("spdca:dashboard", args=[self.office.slug, self.fiscal_year])
+
+    def public_changed(self) -> None:
+        """Mark the public page as changed (its cached copies are no longer used)."""
+        Assessment.objects.filter(pk=self.pk).update(public_version=models.F("public_version") + 1)
 
     def previous(self, *, with_results: bool = False) -> "Assessment | None":
         """The office's latest earlier assessment (only among those with official results, if asked)."""

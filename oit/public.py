@@ -4,14 +4,20 @@ Only the live publication of an item is public: never its drafts, its current wo
 nor revisions of a withdrawn publication.
 """
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from ita.models import Assessment
 from oit.files import revision_response
 from oit.models import EvidenceRevision, Item, Publication
 from reports.models import ReportJob
+
+PUBLIC_PAGE_SECONDS = 60 * 60
 
 
 def _live_publications():
@@ -29,10 +35,24 @@ def _get_item(office_slug: str, fiscal_year: int, code: str) -> Item:
 
 
 def assessment_page(request, office_slug, fiscal_year):
-    """The year's items grouped by indicator and sub-indicator, each marked published or not."""
+    """The year's items grouped by indicator and sub-indicator, each marked published or not.
+
+    The most visited page (the national system and the public read it), so it is cached until
+    something on it is published or taken off (`Assessment.public_version`) or the day changes."""
     assessment = get_object_or_404(
         Assessment.objects.select_related("office"), office__slug=office_slug, fiscal_year=fiscal_year
     )
+    today = timezone.localdate()
+    key = ":".join(["public-oit", str(assessment.pk), str(assessment.public_version), get_language() or "th",
+                    request.scheme, request.get_host(), today.isoformat()])  # fmt: skip
+    html = cache.get(key)
+    if html is None:
+        html = _render_assessment_page(request, assessment, today)
+        cache.set(key, html, PUBLIC_PAGE_SECONDS)
+    return HttpResponse(html)
+
+
+def _render_assessment_page(request, assessment, today) -> str:
     published_at = _live_publications().filter(item=OuterRef("pk")).values("published_at")[:1]
     items = list(
         assessment.oit_items.select_related("definition__sub_indicator__indicator")
@@ -41,8 +61,7 @@ def assessment_page(request, office_slug, fiscal_year):
             "definition__sub_indicator__indicator__number", "definition__sub_indicator__order", "definition__number"
         )
     )
-    return render(
-        request,
+    return render_to_string(
         "oit/public_assessment.html",
         {
             "office": assessment.office,
@@ -53,8 +72,9 @@ def assessment_page(request, office_slug, fiscal_year):
             "reports": ReportJob.objects.filter(
                 assessment=assessment, published_at__isnull=False, status=ReportJob.Status.DONE
             ),
-            "today": timezone.localdate(),
+            "today": today,
         },
+        request=request,
     )
 
 

@@ -398,6 +398,7 @@ def item_publish(*, item: Item, membership: Membership, expected_version: int | 
     _event(item, membership, ItemEvent.Kind.PUBLISHED, to_status=Status.PUBLISHED)
     item.status = Status.PUBLISHED
     _save(item, "status")
+    item.assessment.public_changed()
     return publication
 
 
@@ -416,6 +417,7 @@ def item_unpublish(*, item: Item, membership: Membership, reason: str, expected_
     _event(item, membership, ItemEvent.Kind.UNPUBLISHED, to_status=Status.RETURNED, note=reason.strip())
     item.status = Status.RETURNED
     _save(item, "status")
+    item.assessment.public_changed()
     return item
 
 

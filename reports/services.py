@@ -111,6 +111,7 @@ def report_publish(*, job: ReportJob, membership: Membership) -> ReportJob:
         raise ValidationError(_("Only a finished report can be published."))
     job.published_at, job.published_by = timezone.now(), membership.user
     job.save(update_fields=["published_at", "published_by", "updated_at"])
+    job.assessment.public_changed()
     audit_record(
         office=membership.office, actor=membership.user, action="reports.published", summary=job.label, obj=job
     )
@@ -123,6 +124,7 @@ def report_unpublish(*, job: ReportJob, membership: Membership) -> ReportJob:
     _require_publisher(job, membership)
     job.published_at, job.published_by = None, None
     job.save(update_fields=["published_at", "published_by", "updated_at"])
+    job.assessment.public_changed()
     audit_record(
         office=membership.office, actor=membership.user, action="reports.unpublished", summary=job.label, obj=job
     )

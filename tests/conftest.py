@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts.models import Role
@@ -17,6 +18,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real FY 2565 and 2566 frameworks once; every test rolls its own changes back."""
     with django_db_blocker.unblock():
         call_command("load_framework", *sorted(str(p) for p in FRAMEWORK_DIR.glob("*.yaml")), verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached pages of an earlier test (SQLite reuses primary keys after a rollback) must not show."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

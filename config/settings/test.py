@@ -18,3 +18,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Serve static files from the app folders without a collectstatic run.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# A cache of the test process's own: each test starts with it empty (tests/conftest.py), which
+# must never flush the Redis that CI also uses as the broker.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

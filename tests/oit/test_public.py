@@ -108,7 +108,9 @@ def test_an_unknown_office_or_year_gets_404(client, assessment):
     assert client.get(reverse("public:item", args=[assessment.office.slug, 2566, "O99"])).status_code == 404
 
 
-def test_the_assessment_page_query_count_does_not_grow(client, assessment, team, framework_2565):
+def test_the_assessment_page_query_count_does_not_grow(client, assessment, team, framework_2565, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # every render
+
     def grow():
         for code in ("O1", "O2", "O3"):
             published_item(assessment, team, code=code)
@@ -116,6 +118,12 @@ def test_the_assessment_page_query_count_does_not_grow(client, assessment, team,
 
     published_item(assessment, team, code="O12")
     assert_queries_constant(client, page_url(assessment), expected=6, grow=grow)
+
+
+def test_a_cached_assessment_page_takes_one_query(client, assessment, django_assert_num_queries):
+    client.get(page_url(assessment))
+    with django_assert_num_queries(3):  # the assessment (for its public version), in the request's savepoint
+        client.get(page_url(assessment))
 
 
 # --- the item page -------------------------------------------------------------------------
@@ -270,3 +278,15 @@ def test_a_link_has_no_file_to_download(client, assessment, team):
     item, _, link = published_item(assessment, team)
 
     assert client.get(file_url(item, link)).status_code == 404
+
+
+def test_the_cached_public_page_changes_as_soon_as_an_item_is_published_or_taken_off(client, assessment):
+    team = make_team(assessment.office)
+    url = reverse("public:assessment", args=[assessment.office.slug, assessment.fiscal_year])
+    before = client.get(url).content.decode()
+    assert client.get(url).content.decode() == before  # served from the cache
+    item, _file, _link = published_item(assessment, team, code="O5")
+    after = client.get(url).content.decode()
+    assert after != before and item.get_public_url() in after
+    unpublish(item, team)
+    assert item.get_public_url() not in client.get(url).content.decode()

@@ -39,6 +39,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 MATRIX = {
     "home": ("GET", "302 302 302 302 302"),  # to the login page, or on to the member's office
     "health": ("GET", "200 200 200 200 200"),
+    "live": ("GET", "200 200 200 200 200"),
     "accounts:login": ("GET", "200 302 302 302 302"),
     "accounts:logout": ("POST", "302 302 302 302 302"),
     "accounts:password-change": ("GET", "302 200 200 200 200"),
