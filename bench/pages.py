@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 20))
 DURATION = os.environ.get("BENCH_DURATION", "15s")
 WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 2) * 2 + 1))
-YEAR = 2566
+THINK = float(os.environ.get("BENCH_THINK", 1.0))  # seconds between one user's requests
 PAGES = [  # (label, path with {slug}, signed in)
     ("trivial view (/livez)", "/livez", False),
     ("dashboard", "/office/{slug}/2566/", True),
@@ -145,6 +145,18 @@ def load(base: str, path: str, pairs: list[tuple[str, str]], signed_in: bool) ->
     return result
 
 
+def load_with_thinking(base: str, path: str, pairs: list[tuple[str, str]], signed_in: bool) -> dict:
+    """CONCURRENCY users who each ask about once a THINK seconds, as people at work do."""
+    arguments = [f"{slug}={key if signed_in else ''}" for slug, key in pairs]
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load.py"), base, str(THINK), DURATION.rstrip("s"), path, *arguments],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def main() -> None:
     setup_django()
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
@@ -153,11 +165,21 @@ def main() -> None:
     process, base = serve()
     try:
         results = {label: load(base, path, pairs, signed_in) for label, path, signed_in in PAGES}
+        thinking = {label: load_with_thinking(base, path, pairs, signed_in) for label, path, signed_in in PAGES}
     finally:
         process.terminate()
         process.wait(timeout=30)
     trivial = results[PAGES[0][0]]
-    print(f"gunicorn {WORKERS} sync workers, wrk {CONCURRENCY} connections for {DURATION} per page.")
+    print(f"gunicorn {WORKERS} sync workers; {CONCURRENCY} users, each asking once every {THINK:g} s, {DURATION}")
+    print("| page | p50 (ms) | p95 (ms) | requests/s | p95 ÷ trivial p95 | failures |")
+    print("|---|---:|---:|---:|---:|---:|")
+    trivial_thinking = thinking[PAGES[0][0]]
+    for label, _path, _signed_in in PAGES:
+        r = thinking[label]
+        print(f"| {label} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} | "
+              f"{r['p95_ms'] / trivial_thinking['p95_ms']:.1f}× | {r['failures']} |")  # fmt: skip
+    print()
+    print(f"Saturation: wrk, {CONCURRENCY} connections without pauses, {DURATION} per page.")
     print("| page | queries | p50 (ms) | p95 (ms) | requests/s | p95 ÷ trivial p95 | non-2xx |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label, _path, _signed_in in PAGES:

@@ -79,11 +79,15 @@ def cycle(request, office_slug, fiscal_year):
 
 def _render_cycle(request, assessment, status=200, bound=None):
     stages = _stages(assessment, timezone.localdate())
+    editing = request.GET.get("edit")
     for stage in stages:
         stage.problems = services.gate_problems(stage) if stage.status != Stage.Status.DONE else []
         if request.membership.is_admin:
+            # One stage's form at a time (the one asked for, or the one sent back with errors):
+            # five forms with the office's people in each made the page slow to build.
             stage.form = bound if bound is not None and bound.instance.pk == stage.pk else None
-            stage.form = stage.form or StageForm(instance=stage, office=assessment.office)
+            if stage.form is None and editing == stage.code:
+                stage.form = StageForm(instance=stage, office=assessment.office)
     current = next((stage for stage in stages if stage.status != Stage.Status.DONE), None)
     context = {
         "assessment": assessment,

@@ -194,7 +194,18 @@ def test_the_cycle_page_query_count_is_constant(client, assessment, admin_member
         Meeting.objects.create(assessment=assessment, date=datetime.date(2023, 5, 10), place="x")
 
     client.force_login(admin_member.user)
-    assert_queries_constant(client, url(assessment, "spdca:cycle"), expected=26, grow=grow)
+    assert_queries_constant(client, url(assessment, "spdca:cycle"), expected=21, grow=grow)
+
+
+def test_the_cycle_page_opens_one_stage_form_when_asked(client, assessment, admin_member, staff_member):
+    client.force_login(admin_member.user)
+    page = client.get(url(assessment, "spdca:cycle")).content.decode()
+    assert "/cycle/stages/" not in page and "?edit=P#stage-P" in page
+    page = client.get(url(assessment, "spdca:cycle") + "?edit=P").content.decode()
+    assert page.count("/cycle/stages/") == 1 and "/cycle/stages/P/" in page
+    client.force_login(staff_member.user)
+    page = client.get(url(assessment, "spdca:cycle") + "?edit=P").content.decode()
+    assert "/cycle/stages/" not in page and 'href="?edit=' not in page
 
 
 # --- D, C, A and outcomes ------------------------------------------------------------------
