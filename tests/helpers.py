@@ -38,3 +38,10 @@ def in_own_connection(function):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def running_database_url() -> str:
+    """The URL of the database this test run uses, for processes the tests start (workers, servers)."""
+    database = connection.settings_dict
+    host, port = database["HOST"] or "localhost", database["PORT"] or 5432
+    return f"postgres://{database['USER']}:{database['PASSWORD']}@{host}:{port}/{database['NAME']}"

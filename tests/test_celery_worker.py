@@ -37,6 +37,25 @@ def redis_url():
     return url
 
 
+def start_worker(queue: str, env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
+         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle", *extra],
+        cwd=ROOT, env=env, stdout=log_path.open("a"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def worker_env(redis_url: str, settings, **extra: str) -> dict:
+    """A worker's environment: the test run's PostgreSQL database and private storage."""
+    from tests.helpers import running_database_url
+
+    return {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "true",
+        "REDIS_URL": redis_url, "DATABASE_URL": running_database_url(),
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT), **extra,
+    }  # fmt: skip
+
+
 def test_a_worker_process_takes_a_task_from_redis_and_finishes_it(redis_url, tmp_path):
     queue = f"test-{uuid.uuid4().hex[:8]}"  # a queue of its own, so no other worker steals the task
     env = {
@@ -45,24 +64,19 @@ def test_a_worker_process_takes_a_task_from_redis_and_finishes_it(redis_url, tmp
         "DJANGO_DEBUG": "true",
         "REDIS_URL": redis_url,
     }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
-         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    log = tmp_path / "worker.log"
+    worker = start_worker(queue, env, log)
     try:
         from celery import Celery
 
-        app = Celery(broker=redis_url, backend=redis_url)
+        app = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
         token = uuid.uuid4().hex
         result = app.send_task("core.tasks.ping", args=[token], queue=queue)
         assert result.get(timeout=60) == f"pong:{token}"
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-        log.close()
-    assert "core.tasks.ping" in (tmp_path / "worker.log").read_text()
+    assert "core.tasks.ping" in log.read_text()
 
 
 @pytest.fixture
@@ -102,48 +116,22 @@ def committed_job(db, settings):
 
 
 def test_a_worker_process_renders_a_report_taken_from_redis(redis_url, committed_job, settings, tmp_path):
-    from django.db import connection
-
     from reports.models import ReportJob
 
-    database = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DJANGO_DEBUG": "true",
-        "REDIS_URL": redis_url,
-        # the test database, and the private storage this test reads the PDF back from
-        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or 'localhost'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}",
-        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-    }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
-         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    log = tmp_path / "worker.log"
+    worker = start_worker(queue, worker_env(redis_url, settings), log)
     try:
         from celery import Celery
 
-        app = Celery(broker=redis_url, backend=redis_url)
+        app = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
         app.send_task("reports.tasks.generate_report", args=[committed_job.pk], queue=queue).get(timeout=120)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-        log.close()
     job = ReportJob.objects.get(pk=committed_job.pk)
-    assert (job.status, job.progress, job.error) == ("done", 100, ""), (tmp_path / "worker.log").read_text()[-3000:]
+    assert (job.status, job.progress, job.error) == ("done", 100, ""), log.read_text()[-3000:]
     assert job.file.read(5) == b"%PDF-"
-
-
-def start_worker(queue: str, env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
-         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle", *extra],
-        cwd=ROOT, env=env, stdout=log_path.open("a"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
 
 
 def wait_for(condition, timeout: float, what: str):
@@ -161,35 +149,23 @@ def test_a_report_whose_worker_is_killed_mid_render_is_made_after_a_restart(
 ):
     """The worker dies (SIGKILL) while rendering; the unacknowledged task comes back to a new
     worker once the broker's visibility timeout passes, and that worker claims the abandoned job."""
-    from django.db import connection
-
     from reports.models import ReportJob
     from tests.helpers import in_own_connection
 
     # Committed on a connection of its own: the test's transaction would hold the row's lock.
     in_own_connection(lambda: ReportJob.objects.filter(pk=committed_job.pk).update(kind="slow-test"))
-    database = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DJANGO_DEBUG": "true",
-        "REDIS_URL": redis_url,
-        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or 'localhost'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}",
-        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-        # Short limits, so that redelivery comes in seconds rather than the production quarter hour.
-        "REPORT_TIME_LIMIT": "8",
-        "CELERY_VISIBILITY_TIMEOUT": "9",
-        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-    }
+    # Short limits, so that redelivery comes in seconds rather than the production quarter hour.
+    env = worker_env(
+        redis_url, settings, REPORT_TIME_LIMIT="8", CELERY_VISIBILITY_TIMEOUT="9",
+        CELERY_UNACKED_RESTORE_INTERVAL="1", CELERY_UNACKED_RESTORE_THROTTLE="1",
+    )  # fmt: skip
     log = tmp_path / "workers.log"
     worker = start_worker(queue, env, log, "--include", "tests.faults.slow_report")
     try:
         from celery import Celery
 
-        Celery(broker=redis_url).send_task(
+        Celery(broker=redis_url, set_as_current=False).send_task(
             "reports.tasks.generate_report", args=[committed_job.pk], queue=queue, time_limit=8, soft_time_limit=6,
         )  # fmt: skip
         wait_for(lambda: ReportJob.objects.get(pk=committed_job.pk).status == "running", 60, "the render to start")

@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import in_ci
+from tests.helpers import running_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,6 @@ def server(tmp_path):
         if in_ci():
             pytest.fail("CI must run the tests on PostgreSQL")
         pytest.skip("needs PostgreSQL")
-    database = connection.settings_dict
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -45,8 +45,7 @@ def server(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DJANGO_DEBUG": "true",
-        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or 'localhost'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}",
+        "DATABASE_URL": running_database_url(),
         "DJANGO_CONN_MAX_AGE": "600",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
