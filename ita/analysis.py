@@ -75,6 +75,11 @@ class Analysis:
     def instruments_below(self) -> list[str]:
         return self.latest.summary.instruments_below(self.target) if self.latest and self.target else []
 
+    def last(self, count: int) -> "Analysis":
+        """The same analysis over the latest `count` years only (a printed chart has room for five)."""
+        years = self.years[-count:]
+        return Analysis(years=years, rows=_indicator_rows(years, self.target), target=self.target)
+
     def radar(self) -> dict:
         """Axes and one polygon per year for a radar of the ten indicators."""
         count = len(self.rows)

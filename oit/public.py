@@ -4,6 +4,8 @@ Only the live publication of an item is public: never its drafts, its current wo
 nor revisions of a withdrawn publication.
 """
 
+import logging
+
 from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
@@ -18,6 +20,7 @@ from oit.models import EvidenceRevision, Item, Publication
 from reports.models import ReportJob
 
 PUBLIC_PAGE_SECONDS = 60 * 60
+logger = logging.getLogger(__name__)
 
 
 def _live_publications():
@@ -43,13 +46,30 @@ def assessment_page(request, office_slug, fiscal_year):
         Assessment.objects.select_related("office"), office__slug=office_slug, fiscal_year=fiscal_year
     )
     today = timezone.localdate()
-    key = ":".join(["public-oit", str(assessment.pk), str(assessment.public_version), get_language() or "th",
-                    request.scheme, request.get_host(), today.isoformat()])  # fmt: skip
-    html = cache.get(key)
+    key = ":".join(["public-oit", str(assessment.pk), str(assessment.public_version),
+                    assessment.office.updated_at.isoformat(), get_language() or "th", request.scheme,
+                    request.get_host(), today.isoformat()])  # fmt: skip
+    html = _cache_get(key)
     if html is None:
         html = _render_assessment_page(request, assessment, today)
-        cache.set(key, html, PUBLIC_PAGE_SECONDS)
+        _cache_set(key, html)
     return HttpResponse(html)
+
+
+# The cache only speeds the page up: when it cannot be reached (Redis down), the page is made anew.
+def _cache_get(key: str) -> str | None:
+    try:
+        return cache.get(key)
+    except Exception:  # whatever the cache backend raises
+        logger.warning("The cache is unreachable; the public page is rendered without it.", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, html: str) -> None:
+    try:
+        cache.set(key, html, PUBLIC_PAGE_SECONDS)
+    except Exception:  # whatever the cache backend raises
+        logger.warning("The cache is unreachable; the public page is not kept.", exc_info=True)
 
 
 def _render_assessment_page(request, assessment, today) -> str:

@@ -53,18 +53,22 @@ def report_enqueue(*, job_id: int) -> bool:
         logger.warning("The task queue is unreachable; report job %s stays queued.", job_id, exc_info=True)
         ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(queue_failed_at=timezone.now())
         return False
-    ReportJob.objects.filter(pk=job_id, queue_failed_at__isnull=False).update(queue_failed_at=None)
+    # Sent: the job waits for a worker; `updated_at` says when it was last handed over.
+    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+        queue_failed_at=None, updated_at=timezone.now()
+    )
     return True
 
 
 def reports_requeue(now=None) -> int:
-    """Send again the jobs still queued after REPORT_STALLED_AFTER (the queue was down when they
-    were asked for, or lost them). A duplicate delivery is harmless: only one worker claims a job."""
-    cutoff = (now or timezone.now()) - timedelta(seconds=settings.REPORT_STALLED_AFTER)
-    waiting = ReportJob.objects.filter(status=ReportJob.Status.QUEUED, created_at__lt=cutoff).values_list(
-        "pk", flat=True
+    """Send again the queued jobs the queue never got (it was down when they were asked for), and
+    any still queued an hour after they were last sent (the broker lost them, e.g. a Redis restart
+    without persistence). A duplicate delivery is harmless: only one worker claims a job."""
+    now = now or timezone.now()
+    waiting = ReportJob.objects.filter(status=ReportJob.Status.QUEUED).filter(
+        Q(queue_failed_at__isnull=False) | Q(updated_at__lt=now - timedelta(hours=1))
     )
-    return sum(report_enqueue(job_id=job_id) for job_id in list(waiting))
+    return sum(report_enqueue(job_id=job_id) for job_id in list(waiting.values_list("pk", flat=True)))
 
 
 def report_generate(*, job_id: int) -> None:
@@ -75,7 +79,7 @@ def report_generate(*, job_id: int) -> None:
     now = timezone.now()
     abandoned = Q(status=ReportJob.Status.RUNNING, started_at__lt=now - timedelta(seconds=settings.REPORT_TIME_LIMIT))
     claimed = ReportJob.objects.filter(Q(status=ReportJob.Status.QUEUED) | abandoned, pk=job_id).update(
-        status=ReportJob.Status.RUNNING, started_at=now, progress=1, attempts=F("attempts") + 1
+        status=ReportJob.Status.RUNNING, started_at=now, progress=1, attempts=F("attempts") + 1, queue_failed_at=None
     )
     if not claimed:
         return  # done, failed, or being made by another worker

@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ita.analysis import office_analysis
 from ita.respondents import eit_counts_with_running_total, respondent_progress
-from ita.results import latest_result, previous_summary, summarize
 from oit.models import Item
 from oit.selectors import item_status_summary
 from reports.pdf import render_pdf
 from reports.registry import register
 from spdca.models import Finding, Improvement, Outcome, ProgressUpdate
 from spdca.services import activities_with_progress
+
+CHART_YEARS = 5  # the chart's bar colours, and the room on an A4 page
 
 
 def annual_report_context(assessment) -> dict:
@@ -32,8 +33,12 @@ def annual_report_context(assessment) -> dict:
         activity.update_list = by_activity.get(activity.pk, [])
     improvements = list(assessment.improvements.select_related("owner"))
     outcomes = list(assessment.outcomes.all())
-    result = latest_result(assessment)
-    previous = previous_summary(assessment)
+    # The office's years with results, up to this one: this year's result and last year's come
+    # from it too, so each result is read and added up once.
+    analysis = office_analysis(office, until=assessment.fiscal_year)
+    current = next((year for year in analysis.years if year.year == assessment.fiscal_year), None)
+    earlier = [year for year in analysis.years if year.year < assessment.fiscal_year]
+    previous = (earlier[-1].assessment, earlier[-1].summary) if earlier else None
     items = (
         Item.objects.filter(assessment=assessment)
         .select_related("definition__sub_indicator", "unit")
@@ -41,7 +46,7 @@ def annual_report_context(assessment) -> dict:
         .order_by("definition__sub_indicator__indicator__number", "definition__sub_indicator__order",
                   "definition__number")
     )  # fmt: skip
-    summary = summarize(result, assessment.framework) if result else None
+    summary = current.summary if current else None
     target = assessment.target_band
     if previous:
         previous[1].instrument_rows = instrument_rows(previous[1], previous[0].framework)
@@ -68,7 +73,7 @@ def annual_report_context(assessment) -> dict:
         "eit_counts": eit_counts_with_running_total(assessment),
         "oit_summary": item_status_summary(assessment),
         "items": list(items),
-        "analysis": office_analysis(office, until=assessment.fiscal_year),
+        "analysis": analysis.last(CHART_YEARS),
         "today": timezone.localdate(),
     }
 
@@ -78,7 +83,7 @@ def instrument_rows(summary, framework) -> list[tuple]:
     points = summary.points
     return [
         (instrument, summary.instruments[instrument.code], points[instrument.code])
-        for instrument in framework.instruments.order_by("order")
+        for instrument in sorted(framework.instruments.all(), key=lambda instrument: instrument.order)
         if instrument.code in summary.instruments
     ]
 

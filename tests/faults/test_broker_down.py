@@ -37,13 +37,23 @@ def test_a_report_asked_for_while_the_queue_is_down_is_kept_and_made_later(
     page = client.get(job.get_absolute_url()).content.decode()
     assert "queue" in page.lower() or "คิว" in page
 
-    reports_requeue()  # the queue is still down: nothing changes, nothing is lost
+    assert reports_requeue() == 0  # tried again, the queue still down: nothing changes, nothing is lost
     job.refresh_from_db()
-    assert job.status == "queued"
+    assert (job.status, job.queue_failed_at is not None) == ("queued", True)
 
     app.conf.update(task_always_eager=True)  # the queue is back (tasks run here)
-    later = job.created_at + datetime.timedelta(hours=1)
-    assert reports_requeue(now=later) == 1
+    assert reports_requeue() == 1
     job.refresh_from_db()
     assert (job.status, job.queue_failed_at) == ("done", None)
     assert job.file.read(5) == b"%PDF-"
+
+
+def test_a_job_the_queue_has_is_not_sent_again_until_it_looks_lost(assessment, committee_member, monkeypatch):
+    from reports import services
+
+    sent = []
+    monkeypatch.setattr(services, "report_enqueue", lambda *, job_id: sent.append(job_id) or True)
+    job = ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=committee_member.user)
+    assert reports_requeue() == 0 and sent == []  # waiting for a worker: its message is in the queue
+    later = job.updated_at + datetime.timedelta(hours=1, minutes=1)
+    assert reports_requeue(now=later) == 1 and sent == [job.pk]  # an hour on, the broker may have lost it

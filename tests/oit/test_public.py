@@ -290,3 +290,10 @@ def test_the_cached_public_page_changes_as_soon_as_an_item_is_published_or_taken
     assert after != before and item.get_public_url() in after
     unpublish(item, team)
     assert item.get_public_url() not in client.get(url).content.decode()
+
+
+def test_the_public_page_is_served_when_the_cache_is_down(client, assessment, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }  # fmt: skip  (nothing listens there)
+    assert client.get(page_url(assessment)).status_code == 200

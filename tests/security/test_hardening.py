@@ -67,6 +67,37 @@ def test_repeated_wrong_passwords_lock_the_name_for_a_while(client, settings):
     assert login(client, "wilai", PASSWORD).status_code == 302  # others from the same address still sign in
 
 
+def test_behind_a_proxy_each_client_is_counted_on_its_own(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = UserFactory(username="somsri")
+    user.set_password(PASSWORD)
+    user.save()
+
+    def login_from(address, password):
+        return client.post(
+            reverse("accounts:login"), {"username": "somsri", "password": password},
+            REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=address,  # the proxy adds the client
+        )  # fmt: skip
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login_from("203.0.113.7", "ผิด")
+    assert login_from("203.0.113.7", PASSWORD).status_code == 429
+    assert login_from("1.2.3.4, 203.0.113.7", PASSWORD).status_code == 429  # a made-up hop changes nothing
+    assert login_from("198.51.100.4", PASSWORD).status_code == 302  # not everyone behind the proxy
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [(0, "1.2.3.4", "10.0.0.9"), (1, "1.2.3.4", "1.2.3.4"), (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),
+     (2, "6.6.6.6, 1.2.3.4, 10.0.0.5", "1.2.3.4"), (2, "1.2.3.4", "10.0.0.9")],
+)  # fmt: skip
+def test_the_client_address_is_read_past_the_trusted_proxies_only(rf, settings, proxies, forwarded, expected):
+    from core.http import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)) == expected
+
+
 def test_a_right_password_resets_the_count(client, settings):
     user = UserFactory(username="prasert")
     user.set_password(PASSWORD)
