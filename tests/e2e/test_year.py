@@ -47,6 +47,7 @@ def free_port() -> int:
 def server(tmp_path_factory):
     """A live server on its own database, reachable at the returned base URL."""
     chromium_path()
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's screenshots, none from an earlier one
     folder = tmp_path_factory.mktemp("e2e")
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL", "CI")} | {
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
