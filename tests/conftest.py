@@ -83,3 +83,18 @@ def assessment(office, admin_member, framework_2566):
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> None:
+    """A service or program a test needs is missing: skipped on a laptop, a failure in CI, which
+    installs and starts everything."""
+    if in_ci():
+        pytest.fail(f"CI must provide it: {reason}")
+    pytest.skip(reason)
+
+
+def require_postgresql(why: str = "needs PostgreSQL") -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        unavailable(why)

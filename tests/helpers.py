@@ -1,4 +1,10 @@
+import contextlib
+import socket
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -45,3 +51,33 @@ def running_database_url() -> str:
     database = connection.settings_dict
     host, port = database["HOST"] or "localhost", database["PORT"] or 5432
     return f"postgres://{database['USER']}:{database['PASSWORD']}@{host}:{port}/{database['NAME']}"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def live_server(env: dict, log_path: Path, *options: str):
+    """`manage.py runserver` in a process of its own, with `env`; yields its base URL once it
+    accepts connections, and stops it after."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", *options, f"127.0.0.1:{port}"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            for _ in range(150):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise RuntimeError("The server did not start: " + log_path.read_text()[-2000:])
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import in_ci
+from tests.conftest import require_postgresql, unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.services
@@ -25,15 +25,11 @@ pytestmark = pytest.mark.services
 def redis_url():
     url = os.environ.get("REDIS_URL")
     if not url:
-        if in_ci():
-            pytest.fail("CI must set REDIS_URL")
-        pytest.skip("REDIS_URL is not set: no broker to test against")
+        unavailable("REDIS_URL is not set: no broker to test against")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.ConnectionError as exc:
-        if in_ci():
-            pytest.fail(f"Redis is unreachable at {url}: {exc}")
-        pytest.skip(f"Redis is unreachable at {url}")
+        unavailable(f"Redis is unreachable at {url}: {exc}")
     return url
 
 
@@ -82,7 +78,6 @@ def test_a_worker_process_takes_a_task_from_redis_and_finishes_it(redis_url, tmp
 @pytest.fixture
 def committed_job(db, settings):
     """A report job committed through its own connection, so the worker process sees it; removed after."""
-    from django.db import connection
 
     from accounts.models import AuditEvent
     from ita.models import Framework
@@ -91,10 +86,7 @@ def committed_job(db, settings):
     from tests.factories import MembershipFactory
     from tests.helpers import in_own_connection
 
-    if connection.vendor != "postgresql":
-        if in_ci():
-            pytest.fail("CI must run the tests on PostgreSQL")
-        pytest.skip("the worker process cannot see SQLite's in-memory test database")
+    require_postgresql("the worker process cannot see SQLite's in-memory test database")
 
     def create():
         admin = MembershipFactory(role="admin")

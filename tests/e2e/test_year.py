@@ -8,16 +8,14 @@ the request (no broker), which is the laptop set-up. A screenshot of each step g
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import in_ci
+from tests.conftest import unavailable
+from tests.helpers import live_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "test-artifacts" / "e2e"))
@@ -32,15 +30,7 @@ def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if path:
         return path
-    if in_ci():
-        pytest.fail("CI must have Debian's chromium installed (.ci/run installs it)")
-    pytest.skip("Chromium is not installed: apt-get install chromium")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    unavailable("Chromium is not installed: apt-get install chromium")
 
 
 @pytest.fixture(scope="module")
@@ -63,26 +53,8 @@ def server(tmp_path_factory):
     manage("migrate", "--noinput")
     manage("load_framework", *sorted(str(p) for p in (ROOT / "ita" / "framework").glob("*.yaml")))
     manage("seed_demo", "--open", "2565")
-    port = free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/accounts/login/", timeout=1)  # noqa: S310 - our own http URL
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.terminate()
-        pytest.fail("The server did not start: " + (folder / "server.log").read_text()[-2000:])
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with live_server(env, folder / "server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

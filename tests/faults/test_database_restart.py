@@ -7,21 +7,15 @@ the test run's own connection.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from tests.conftest import in_ci
-from tests.helpers import running_database_url
+from tests.conftest import require_postgresql
+from tests.helpers import live_server, running_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
@@ -34,13 +28,7 @@ def get(url: str) -> int:
 
 @pytest.fixture
 def server(tmp_path):
-    if connection.vendor != "postgresql":
-        if in_ci():
-            pytest.fail("CI must run the tests on PostgreSQL")
-        pytest.skip("needs PostgreSQL")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    require_postgresql()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
@@ -49,22 +37,8 @@ def server(tmp_path):
         "DJANGO_CONN_MAX_AGE": "600",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with live_server(env, tmp_path / "server.log", "--nothreading") as base:
+        yield base
 
 
 def kill_other_connections() -> int:
