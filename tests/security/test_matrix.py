@@ -17,7 +17,7 @@ import pytest
 from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from accounts.models import Role
 from ita.respondents import eit_count_add, iit_confirm
@@ -29,6 +29,7 @@ from spdca import services as spdca_services
 from spdca.models import Activity, Finding, Improvement, Outcome
 from tests.factories import MembershipFactory, UnitFactory
 from tests.oit.publishing import add_file, get_item, make_team, prepare, published_item
+from tests.security.urls import named_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -119,21 +120,8 @@ MATRIX = {
 ADMIN_SITE = ("GET", "302 302 302 302 302")
 
 
-def url_names() -> list[str]:
-    """Every named URL of the project, with its namespace."""
-
-    def walk(patterns, namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
-
-    return sorted(set(walk(get_resolver().url_patterns)))
-
-
 def test_every_url_has_a_row():
-    names = [name for name in url_names() if not name.startswith("admin:")]
+    names = [name for name in named_routes() if not name.startswith("admin:")]
     assert sorted(set(names) - set(MATRIX)) == [], "add the new URLs to MATRIX"
     assert sorted(set(MATRIX) - set(names)) == [], "remove the URLs that no longer exist from MATRIX"
 
@@ -224,9 +212,10 @@ def world(framework_2566) -> World:
         "reports:public": {**year, "job_id": job.pk},
         "public:item": item("O12"), "public:file": item("O12", revision_id=file_revision.pk),
     }  # fmt: skip
+    routes = named_routes()
     for name in MATRIX:
         if name not in kwargs and ":" in name:
-            route = _route(name)
+            route = routes[name]
             kwargs[name] = year if "<int:fiscal_year>" in route else office_kwargs if "office_slug" in route else {}
     version = {code: {"version": item.version} for code, item in items.items()}
     dated = {"date": "2023-02-02"}
@@ -256,12 +245,6 @@ def world(framework_2566) -> World:
         "other": MembershipFactory(role=Role.ADMIN),
     }  # fmt: skip
     return World(members=members, kwargs=kwargs, data=data)
-
-
-def _route(name: str) -> str:
-    namespace, short = name.split(":")
-    resolver = next(r for r in get_resolver().url_patterns if isinstance(r, URLResolver) and r.namespace == namespace)
-    return next(str(p.pattern) for p in resolver.url_patterns if p.name == short)
 
 
 def status_of(client, method: str, url: str, data: dict) -> str:
