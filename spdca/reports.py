@@ -48,8 +48,6 @@ def annual_report_context(assessment) -> dict:
     )  # fmt: skip
     summary = current.summary if current else None
     target = assessment.target_band
-    if previous:
-        previous[1].instrument_rows = instrument_rows(previous[1], previous[0].framework)
     return {
         "assessment": assessment,
         "office": office,
@@ -57,6 +55,7 @@ def annual_report_context(assessment) -> dict:
         "stages": stages,
         "meeting": getattr(assessment, "analysis_meeting", None),
         "previous": previous,
+        "previous_rows": instrument_rows(previous[1], previous[0].framework) if previous else [],
         "findings_develop": [f for f in findings if f.kind == Finding.Kind.DEVELOP],
         "findings_strength": [f for f in findings if f.kind == Finding.Kind.STRENGTH],
         "activities": activities,

@@ -68,6 +68,7 @@ def test_the_annual_report_reads_like_the_source_document(demo):
     ):
         assert nfkc(source).replace(" ", "") in text.replace(" ", ""), source
     assert "๙๕.๗๕" in text  # the FY 2565 total the illustrative scores add up to, with its band
+    assert "๓๘.๗๕" in text  # and the OIT row of last year's table: 96.88 × 40 %
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 8
 
 
