@@ -44,7 +44,20 @@ class Office(BaseModel):
         validators=[validate_office_slug],
         help_text=_("Used in the office's public URLs; never change it once published."),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(
+        _("website"), blank=True, help_text=_("The office's public address; links printed in documents start with it.")
+    )
+    affiliation = models.CharField(
+        _("affiliation"), max_length=255, blank=True, default="สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน"
+    )
+    ministry = models.CharField(_("ministry"), max_length=255, blank=True, default="กระทรวงศึกษาธิการ")
+    director_honorific = models.CharField(
+        _("director's honorific"), max_length=50, blank=True, help_text=_("e.g. นาย, นาง, ดร.")
+    )
+    director_name = models.CharField(_("director's name"), max_length=200, blank=True)
+    director_position = models.CharField(
+        _("director's position"), max_length=255, blank=True, help_text=_("As it is printed under the signature.")
+    )
     oit_required_approvals = models.PositiveSmallIntegerField(
         _("approvals needed per OIT item"),
         default=1,
@@ -72,6 +85,11 @@ class Office(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ita:office", args=[self.slug])
+
+    @property
+    def director_full_name(self) -> str:
+        """The director's name with the honorific, as signed on documents (นายสมชาย ใจดี)."""
+        return f"{self.director_honorific}{self.director_name}".strip()
 
 
 class Unit(BaseModel):

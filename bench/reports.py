@@ -101,7 +101,7 @@ def measure(kind: str, parameters: dict, mode: str) -> dict:
 
     from weasyprint import HTML
 
-    from reports import registry
+    from core import report_kinds as registry
     from reports.models import ReportJob
 
     assessment = _assessment()

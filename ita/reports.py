@@ -3,9 +3,9 @@
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf import render_pdf
+from core.report_kinds import register
 from ita.respondents import eit_counts_with_running_total, respondent_progress
-from reports.pdf import render_pdf
-from reports.registry import register
 
 
 def build_respondent_report(job, progress) -> bytes:

@@ -6,10 +6,10 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf import render_pdf
+from core.report_kinds import register
 from oit.models import Approval, Evidence, Item, Publication
 from oit.selectors import item_status_summary
-from reports.pdf import render_pdf
-from reports.registry import register
 
 
 def build_status_summary(job, progress) -> bytes:

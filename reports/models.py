@@ -56,7 +56,7 @@ class ReportJob(BaseModel):
 
     @property
     def label(self) -> str:
-        from reports.registry import get
+        from core.report_kinds import get
 
         kind = get(self.kind)
         label = str(kind.label) if kind else self.kind

@@ -14,8 +14,8 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import Membership
 from accounts.services import audit_record
+from core import report_kinds as registry
 from ita.models import Assessment
-from reports import registry
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)

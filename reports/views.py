@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.services import audit_record
+from core import report_kinds as registry
 from core.files import private_file_response
 from ita.access import get_assessment_or_404
 from ita.models import Assessment
-from reports import registry, services
+from reports import services
 from reports.forms import ReportSettingsForm
 from reports.models import ReportJob
 

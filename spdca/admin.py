@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from spdca.models import Activity, Attachment, Finding, Improvement, Lesson, Meeting, Outcome, ProgressUpdate, Stage
+from spdca.models import (
+    Activity,
+    AnnualReportText,
+    Attachment,
+    Finding,
+    Improvement,
+    Lesson,
+    Meeting,
+    Outcome,
+    ProgressUpdate,
+    Stage,
+)
 
 
 class AssessmentAdmin(admin.ModelAdmin):
@@ -58,3 +69,8 @@ class LessonAdmin(AssessmentAdmin):
 @admin.register(Outcome)
 class OutcomeAdmin(AssessmentAdmin):
     list_display = ["assessment", "kind", "text"]
+
+
+@admin.register(AnnualReportText)
+class AnnualReportTextAdmin(AssessmentAdmin):
+    list_display = ["assessment", "project"]

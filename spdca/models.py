@@ -263,3 +263,38 @@ class Outcome(BaseModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class AnnualReportText(BaseModel):
+    """What the office writes itself for its annual report: the preface, the introduction (the
+    workshop and how the plan aligns with the national plans), the project the cycle ran under and
+    the ITA Coach who advised it. The figures come from the records; these words do not."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="report_text")
+    preface = models.TextField(_("preface"), max_length=3000, blank=True)
+    introduction = models.TextField(
+        _("introduction"),
+        max_length=3000,
+        blank=True,
+        help_text=_("The workshop that drew up the plan and the national plans it follows."),
+    )
+    project = models.CharField(
+        _("project"),
+        max_length=255,
+        blank=True,
+        help_text=_("The project the cycle ran under, e.g. โครงการเสริมสร้างคุณธรรม จริยธรรมและธรรมาภิบาลในสถานศึกษา"),
+    )
+    coach = models.TextField(
+        _("ITA Coach and advisers"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Who advised the office during the year, with their position and office."),
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("annual report text")
+        verbose_name_plural = _("annual report texts")
+
+    def __str__(self) -> str:
+        return str(self.assessment)

@@ -7,12 +7,12 @@ publicity, the year's results, then the figures (respondents, OIT status, scores
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf import render_pdf
+from core.report_kinds import register
 from ita.analysis import office_analysis
 from ita.respondents import eit_counts_with_running_total, respondent_progress
 from oit.models import Item
 from oit.selectors import item_status_summary
-from reports.pdf import render_pdf
-from reports.registry import register
 from spdca.models import Finding, Improvement, Outcome, ProgressUpdate
 from spdca.services import activities_with_progress
 

@@ -2,8 +2,8 @@
 
 import time
 
+from core.report_kinds import register
 from oit.reports import build_status_summary
-from reports.registry import register
 
 
 def build_slowly_the_first_time(job, progress) -> bytes:

@@ -14,7 +14,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import AuditEvent, Office, Role
-from reports import registry, services
+from core import report_kinds as registry
+from reports import services
 from reports.models import ReportJob
 from spdca.management.commands import seed_demo_cycle
 from tests.reports.test_reports import nfkc, pdf_text

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from reports import registry, services
+from core import report_kinds as registry
+from core.pdf import MissingGlyphError, render_pdf
+from reports import services
 from reports.models import ReportJob
-from reports.pdf import MissingGlyphError, render_pdf
 from reports.tasks import generate_report
 from tests.helpers import assert_queries_constant
 

@@ -17,8 +17,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, NameObject
 
 from core.thai import document_digits
 
@@ -93,6 +91,9 @@ _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
 
 def fix_thai_text_layer(pdf: bytes) -> bytes:
     """Make the SARA AA glyph extract as า and the NIKHAHIT glyph as ํ in every embedded font."""
+    from pypdf import PdfReader, PdfWriter  # imported here, like WeasyPrint: only workers need them
+    from pypdf.generic import DecodedStreamObject, NameObject
+
     sara_aa, nikhahit = _thai_glyph_ids()
     wanted = {sara_aa: f"{SARA_AA:04x}".encode(), nikhahit: f"{NIKHAHIT:04x}".encode()}
     reader = PdfReader(io.BytesIO(pdf))
