@@ -35,6 +35,12 @@ class ReportJob(BaseModel):
     # requeue sends it again, and the job page says so meanwhile.
     queue_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Readable notes for the people who asked (Thai first): consistency notes added when the job
+    # is requested, then what rendering had to change (e.g. a character no font can draw).
+    warnings = models.JSONField(default=list, blank=True)
+    # The entries of `warnings` the last render added, so a new attempt replaces them and keeps
+    # the request-time ones.
+    render_warnings = models.JSONField(default=list, blank=True, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
