@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint services-test migrate demo messages worker clean
+.PHONY: run test lint services-test migrate demo messages worker prod-check clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ messages: $(VENV)/.installed
 
 worker: $(VENV)/.installed .env
 	$(VENV)/bin/celery -A config worker --loglevel INFO
+
+# The production path as CI proves it (.ci/production): a fresh virtualenv from requirements.txt
+# alone, production settings, PostgreSQL, gunicorn and a Celery worker on Redis rendering every
+# report. Needs PostgreSQL and Redis running locally; uses the database ita_spdca_prod and Redis /3.
+prod-check:
+	bash .ci/production
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -88,6 +88,23 @@ def test_deploy_check_is_clean_in_production_settings():
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_SECRET_KEY=GOOD_KEY,
         DJANGO_ALLOWED_HOSTS="ita.example.go.th",
+        SITE_URL="https://ita.example.go.th",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_reports_would_link_to_no_public_address():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="ita.example.go.th",
+    )
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr
+
+
+def test_site_url_defaults_to_runserver_only_when_debugging():
+    print_site_url = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    assert run(print_site_url, DJANGO_DEBUG="true").stdout.strip() == "http://localhost:8000"
+    assert run(print_site_url, DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="a.go.th").stdout.strip() == ""

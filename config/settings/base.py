@@ -222,8 +222,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 
 # Reports: a job still queued after this many seconds is shown as waiting for a worker; finished,
 # unpublished report files older than REPORT_KEEP_DAYS are deleted by the periodic cleanup.
-# The site's address, for links written where no request is at hand (PDF reports made by workers).
-SITE_URL = env("SITE_URL", default="http://localhost:8000")
+# The site's public address, for links written where no request is at hand (PDF reports made by
+# workers). Development links point at runserver; production must set it (core.checks warns).
+SITE_URL = env("SITE_URL", default="http://localhost:8000" if DEBUG else "")
 REPORT_STALLED_AFTER = env.int("REPORT_STALLED_AFTER", default=120)
 REPORT_KEEP_DAYS = env.int("REPORT_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
