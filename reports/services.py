@@ -15,6 +15,7 @@ from kombu.exceptions import OperationalError
 from accounts.models import Membership
 from accounts.services import audit_record
 from core import report_kinds as registry
+from core.pdf import collect_pdf_warnings
 from ita.models import Assessment
 from reports.models import ReportJob
 
@@ -32,6 +33,7 @@ def report_request(*, assessment: Assessment, membership: Membership, kind: str,
     if assessment.office_id != membership.office_id:
         raise PermissionDenied("The assessment belongs to another office.")
     parameters = report_kind.parameters_from(assessment, data or {})
+    _check_request_limits(membership.user)
     job = ReportJob.objects.create(
         assessment=assessment, kind=kind, parameters=parameters, requested_by=membership.user
     )
@@ -39,6 +41,23 @@ def report_request(*, assessment: Assessment, membership: Membership, kind: str,
     # the request) a failing report shows as failed instead of breaking the request.
     transaction.on_commit(lambda: report_enqueue(job_id=job.pk), robust=True)
     return job
+
+
+def _check_request_limits(user) -> None:
+    """Refuse a request beyond the person's share: a few reports in the making at once, and a
+    number per hour, so that one person cannot keep the workers from everyone else's reports."""
+    max_active = getattr(settings, "REPORT_MAX_ACTIVE_PER_USER", 3)
+    per_hour = getattr(settings, "REPORT_REQUESTS_PER_HOUR", 30)
+    # Serialise one person's requests, so two at once cannot both slip under a limit.
+    list(type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    theirs = ReportJob.objects.filter(requested_by=user)
+    active = theirs.filter(status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]).count()
+    if active >= max_active:
+        message = _("You already have %(count)s reports being made; please wait for one to finish.")
+        raise ValidationError(message % {"count": active})
+    if theirs.filter(created_at__gte=timezone.now() - timedelta(hours=1)).count() >= per_hour:
+        message = _("You have asked for %(count)s reports in the last hour; please try again later.")
+        raise ValidationError(message % {"count": per_hour})
 
 
 def report_enqueue(*, job_id: int) -> bool:
@@ -89,12 +108,38 @@ def report_generate(*, job_id: int) -> None:
     def progress(percent: int) -> None:
         ReportJob.objects.filter(pk=job_id).update(progress=max(1, min(percent, 99)))
 
-    pdf = kind.build(job, progress)
+    # What the render had to change in people's text (e.g. a character no font has) is told on
+    # the job page, next to what was noted when the job was asked for.
+    with collect_pdf_warnings() as render_warnings:
+        pdf = kind.build(job, progress)
     if job.file:
         job.file.delete(save=False)  # a retry replaces the file of an earlier attempt
     job.file.save(job.filename, ContentFile(pdf), save=False)
+    job.warnings = _replace_render_warnings(job.warnings, old=job.render_warnings, new=render_warnings)
+    job.render_warnings = render_warnings
     job.status, job.progress, job.finished_at, job.error = ReportJob.Status.DONE, 100, timezone.now(), ""
-    job.save(update_fields=["file", "status", "progress", "finished_at", "error", "updated_at"])
+    job.save(
+        update_fields=[
+            "file",
+            "status",
+            "progress",
+            "finished_at",
+            "error",
+            "warnings",
+            "render_warnings",
+            "updated_at",
+        ]
+    )
+
+
+def _replace_render_warnings(warnings: list[str], *, old: list[str], new: list[str]) -> list[str]:
+    """`warnings` without those an earlier render added (`old`), followed by `new`: a new
+    attempt replaces the render's warnings and keeps those written when the job was asked for."""
+    kept = list(warnings)
+    for warning in old:
+        if warning in kept:
+            kept.remove(warning)
+    return kept + [warning for warning in new if warning not in kept]
 
 
 def report_fail(*, job_id: int, error: str) -> None:

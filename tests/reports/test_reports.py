@@ -1,17 +1,22 @@
 import datetime
 import io
 import logging
+import re
 import unicodedata
 
 import pytest
 from celery.exceptions import Retry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
+from accounts.models import Office
 from core import report_kinds as registry
 from core.pdf import MissingGlyphError, render_pdf
+from oit.models import Item
 from reports import services
 from reports.models import ReportJob
 from reports.tasks import generate_report
@@ -47,12 +52,13 @@ def test_a_request_is_made_by_the_task_after_commit(done_job):
 
 
 def test_the_thai_text_layer_is_right(done_job, assessment):
-    # Lines end where Thai words end, so joining the lines gives the strings back.
-    text = pdf_text(done_job.file.read()).replace("\n", "")
+    # Lines end between words, where a space may be, so spaces are left out of the comparison.
+    text = re.sub(r"\s", "", pdf_text(done_job.file.read()))
     item = assessment.oit_items.select_related("definition").get(definition__code="O12")
     for source in (assessment.office.name, item.definition.name_th, "สรุปสถานะการเปิดเผยข้อมูลสาธารณะ", "ปีงบประมาณ"):
-        assert nfkc(source) in text, source
-    assert "หน้า ๑ / " in text  # offices write Thai digits in documents unless they choose otherwise
+        assert re.sub(r"\s", "", nfkc(source)) in text, source
+    # Offices write Thai digits in documents unless they choose otherwise: the page numbers too.
+    assert re.search("-๒-|หน้า๑/", text)
 
 
 def test_a_repeated_delivery_does_not_redo_the_work(done_job):
@@ -213,3 +219,99 @@ def test_a_storage_hiccup_is_retried(assessment, committee_member, monkeypatch):
     generate_report.apply(args=[job.pk])
     job.refresh_from_db()
     assert (job.status, len(calls), job.attempts) == ("done", 2, 2)
+
+
+# What people type: every report finishes, whatever characters it holds.
+
+PEOPLES_TEXT = "✅🙏👍🇹🇭 中文 日本語 한국어 ★→∑ （ตัวอย่าง） \ue000"
+
+
+@pytest.mark.parametrize("kind", ["annual", "oit-forms", "oit-status", "respondents"])
+def test_every_report_finishes_whatever_people_type(
+    kind, assessment, committee_member, django_capture_on_commit_callbacks
+):
+    assert kind in {report_kind.code for report_kind in registry.kinds()}
+    Office.objects.filter(pk=assessment.office_id).update(name=f"สำนักงานทดสอบ {PEOPLES_TEXT}")
+    item = assessment.oit_items.select_related("definition").get(definition__code="O5")
+    Item.objects.filter(pk=item.pk).update(description="สรุปเนื้อหา 👍 \U000f0000")
+    data = {"item": "O5"} if kind == "oit-forms" else None  # one form is enough, and quicker
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.report_request(assessment=assessment, membership=committee_member, kind=kind, data=data)
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("done", "")
+    text = pdf_text(job.file.read())
+    for word in PEOPLES_TEXT.split()[:-1]:
+        assert nfkc(word) in text, word
+    assert "\ue000" not in text and "\ufffd" in text
+    with translation.override("th"):
+        name = capfirst(Office._meta.get_field("name").verbose_name)
+        office_name = f"{capfirst(Office._meta.verbose_name)} {assessment.office.short_name} · {name}"
+        summary = capfirst(Item._meta.get_field("description").verbose_name)
+    assert any(warning.startswith(office_name) and "U+E000" in warning for warning in job.warnings), job.warnings
+    if kind == "oit-forms":
+        assert any(f"{item} · {summary}" in warning and "U+F0000" in warning for warning in job.warnings)
+    assert job.render_warnings == job.warnings
+
+
+def test_a_new_render_replaces_its_own_warnings_and_keeps_the_requests(assessment, committee_member):
+    job = ReportJob.objects.create(
+        assessment=assessment, kind="oit-status", requested_by=committee_member.user,
+        warnings=["ตัวชี้วัดยังไม่ครบ", "คำเตือนจากการสร้างครั้งก่อน"], render_warnings=["คำเตือนจากการสร้างครั้งก่อน"],
+    )  # fmt: skip
+    services.report_generate(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.warnings, job.render_warnings) == ("done", ["ตัวชี้วัดยังไม่ครบ"], [])
+
+
+def test_the_job_page_lists_the_warnings(client, done_job, committee_member):
+    ReportJob.objects.filter(pk=done_job.pk).update(warnings=["สำนักงาน · ชื่อ: อักขระ U+E000 ไม่มีในแบบอักษร"])
+    client.force_login(committee_member.user)
+    html = client.get(url(done_job.assessment, "reports:detail", done_job.pk)).content.decode()
+    assert 'class="alert alert-warning' in html and "<li>สำนักงาน · ชื่อ: อักขระ U+E000 ไม่มีในแบบอักษร</li>" in html
+
+
+# How many reports one person may ask for.
+
+
+def _ask(assessment, membership, capture):
+    with capture(execute=False):
+        return services.report_request(assessment=assessment, membership=membership, kind="oit-status")
+
+
+def test_a_person_may_have_only_a_few_reports_in_the_making(
+    assessment, committee_member, staff_member, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_MAX_ACTIVE_PER_USER = 2
+    first = _ask(assessment, committee_member, django_capture_on_commit_callbacks)
+    _ask(assessment, committee_member, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError, match="2"):
+        _ask(assessment, committee_member, django_capture_on_commit_callbacks)
+    _ask(assessment, staff_member, django_capture_on_commit_callbacks)  # someone else is not held up
+    ReportJob.objects.filter(pk=first.pk).update(status=ReportJob.Status.DONE)
+    _ask(assessment, committee_member, django_capture_on_commit_callbacks)  # one finished: room again
+    assert ReportJob.objects.filter(requested_by=committee_member.user).count() == 3
+
+
+def test_a_person_may_ask_for_only_so_many_reports_an_hour(
+    assessment, committee_member, staff_member, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_REQUESTS_PER_HOUR = 3
+    for _ in range(3):
+        job = _ask(assessment, committee_member, django_capture_on_commit_callbacks)
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.DONE)
+    with pytest.raises(ValidationError):
+        _ask(assessment, committee_member, django_capture_on_commit_callbacks)
+    _ask(assessment, staff_member, django_capture_on_commit_callbacks)
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1, minutes=1)
+    ReportJob.objects.filter(requested_by=committee_member.user).update(created_at=an_hour_ago)
+    _ask(assessment, committee_member, django_capture_on_commit_callbacks)
+
+
+def test_a_refused_request_shows_the_reason(client, assessment, committee_member, settings):
+    settings.REPORT_MAX_ACTIVE_PER_USER = 0
+    client.force_login(committee_member.user)
+    response = client.post(url(assessment, "reports:request"), {"kind": "oit-status"}, follow=True)
+    assert not ReportJob.objects.exists()
+    assert [str(message) for message in response.context["messages"]] == [
+        gettext("You already have %(count)s reports being made; please wait for one to finish.") % {"count": 0}
+    ]
