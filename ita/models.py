@@ -28,10 +28,10 @@ class Framework(BaseModel):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
-    source = models.TextField(_("source"), blank=True)
-    note = models.TextField(_("note"), blank=True)
+    source = models.TextField(_("source"), max_length=2000, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
     rating_scheme = models.CharField(_("rating scheme"), max_length=10, choices=RatingScheme.choices)
-    rating_source = models.TextField(_("source of the rating rule"), blank=True)
+    rating_source = models.TextField(_("source of the rating rule"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-fiscal_year"]
@@ -58,8 +58,8 @@ class Fact(BaseModel):
     """A catalogue entry with its provenance; unconfirmed facts are shown with a badge."""
 
     unconfirmed = models.BooleanField(_("unconfirmed"), default=False)
-    note = models.TextField(_("note"), blank=True)
-    source = models.TextField(_("source"), blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    source = models.TextField(_("source"), max_length=2000, blank=True)
 
     class Meta:
         abstract = True
@@ -177,8 +177,8 @@ class ItemRequirement(Fact):
 
     item = models.ForeignKey(ItemDefinition, on_delete=models.CASCADE, related_name="requirements")
     order = models.PositiveSmallIntegerField()
-    text_th = models.TextField()
-    text_en = models.TextField(blank=True)
+    text_th = models.TextField(max_length=1000)
+    text_en = models.TextField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["order"]
@@ -402,10 +402,14 @@ class EITCount(models.Model):
     date = models.DateField(_("date"))
     channel = models.CharField(_("channel"), max_length=200, help_text=_("e.g. the LINE group of school directors"))
     count = models.PositiveIntegerField(_("respondents"), validators=[MinValueValidator(1)])
+    # Room for the largest EIT sample a rule asks for (400) at 50 characters a name.
     respondents = models.TextField(
-        _("respondents' names"), blank=True, help_text=_("Optional: one per line. Filled in, it sets the count.")
+        _("respondents' names"),
+        max_length=20000,
+        blank=True,
+        help_text=_("Optional: one per line. Filled in, it sets the count."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

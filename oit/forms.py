@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Office, User
 from core.uploads import ACCEPT
 from ita.models import Indicator, Instrument, SubIndicator
-from oit.models import Evidence, Item
+from oit.models import Evidence, Item, Publication
 
 
 class DateInput(forms.DateInput):
@@ -146,6 +146,7 @@ class ContentsForm(forms.Form):
     description = forms.CharField(
         label=_("Summary of contents"),
         required=False,
+        max_length=Item._meta.get_field("description").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown on the public page and in the export for the national system."),
     )
@@ -201,17 +202,24 @@ class ReviewChecksForm(forms.Form):
         return {check.pk for check in self.checks if self.cleaned_data[f"ok_{check.pk}"]}
 
 
+# A reason is also kept on the withdrawn publication; both end up as an event's note.
+REASON_MAX_LENGTH = Publication._meta.get_field("withdrawn_reason").max_length
+COMMENT_MAX_LENGTH = 2000
+
+
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(TransitionForm):
-    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    text = forms.CharField(label=_("Comment"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class OfficeOitSettingsForm(forms.ModelForm):

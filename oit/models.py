@@ -34,8 +34,10 @@ class Item(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("responsible staff"), blank=True, related_name="oit_items"
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # At its limit the summary fills about one page of its publication form (bench/limits.py).
     description = models.TextField(
         _("summary of contents"),
+        max_length=2000,
         blank=True,
         help_text=_("Shown on the public page and in the export for the national system."),
     )
@@ -227,14 +229,14 @@ class Publication(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="publications")
     revisions = models.ManyToManyField(EvidenceRevision, related_name="publications")
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=2000, blank=True)  # the item's, as published
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(default=timezone.now)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = models.TextField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-published_at"]
@@ -272,7 +274,8 @@ class ItemEvent(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, choices=Item.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Item.Status.choices, blank=True)
-    note = models.TextField(blank=True)
+    # Comments (2,000), reasons (1,000) and the notes services write (assignees, a document and its link).
+    note = models.TextField(max_length=4000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -209,6 +210,13 @@ def evidence_add_link(
     replaces: Evidence | None = None,
 ) -> EvidenceRevision:
     """Point the item to a web page, or change where an existing link points."""
+    limit = EvidenceRevision._meta.get_field("url").max_length
+    if len(url) > limit:
+        raise ValidationError(
+            _("The link is %(length)d characters long; the longest accepted is %(limit)d."),
+            code="url_length",
+            params={"length": len(url), "limit": limit},
+        )
     item = _lock(item)
     _require_editable(item, membership)
     evidence = _evidence_for(item, replaces, Evidence.Kind.LINK, title, default_title=url)
@@ -228,6 +236,7 @@ def evidence_add_link(
 def _evidence_for(item: Item, replaces: Evidence | None, kind: str, title: str, *, default_title: str) -> Evidence:
     """The document a new revision belongs to: a new one, or `replaces` (renamed if a title is given)."""
     if replaces is None:
+        _require_room_for_evidence(item)
         return Evidence.objects.create(item=item, kind=kind, title=(title or default_title)[:255])
     # Re-read under the item's lock: the caller's copy may predate someone else's removal.
     replaces = Evidence.objects.filter(pk=replaces.pk, item=item, removed_at__isnull=True, kind=kind).first()
@@ -237,6 +246,20 @@ def _evidence_for(item: Item, replaces: Evidence | None, kind: str, title: str, 
         replaces.title = title[:255]
         replaces.save(update_fields=["title", "updated_at"])
     return replaces
+
+
+def _require_room_for_evidence(item: Item) -> None:
+    """Refuse a new document past the limit: every file and link is a line of the item's page and forms."""
+    limit = settings.OIT_EVIDENCE_MAX_PER_ITEM
+    if item.evidence.filter(removed_at__isnull=True).count() >= limit:
+        raise ValidationError(
+            _(
+                "An item may have at most %(limit)d files and links. Remove one it no longer needs, "
+                "or add a new revision of an existing one."
+            ),
+            code="too_many",
+            params={"limit": limit},
+        )
 
 
 def _next_number(evidence: Evidence) -> int:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from ita.models import Indicator, Instrument
-from spdca.models import Activity, Finding, Improvement, Lesson, Meeting, Outcome, Stage
+from spdca.models import Activity, Finding, Improvement, Lesson, Meeting, Outcome, ProgressUpdate, Stage
 
 
 class DateInput(forms.DateInput):
@@ -21,6 +21,7 @@ class StageForm(forms.ModelForm):
     override_reason = forms.CharField(
         label=_("Reason for closing despite the gate"),
         required=False,
+        max_length=Stage._meta.get_field("override_reason").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed only when the stage is closed while its gate is not met."),
     )
@@ -75,7 +76,11 @@ class FindingForm(forms.Form):
     instrument = forms.ModelChoiceField(
         label=_("…or only the instrument"), queryset=None, required=False, empty_label="—"
     )
-    text = forms.CharField(label=_("Analysis"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Analysis"),
+        max_length=Finding._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     proposed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, assessment, **kwargs):
@@ -135,7 +140,12 @@ class ProgressForm(forms.Form):
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=None)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
-    narrative = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    narrative = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=ProgressUpdate._meta.get_field("narrative").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     files = MultipleFileField(label=_("Files and photos"), required=False)
 
     def __init__(self, *args, activities, **kwargs):

@@ -34,9 +34,9 @@ class Stage(BaseModel):
     )
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=3000, blank=True)
     # Closing a stage whose gate is not met needs an administrator's recorded reason.
-    override_reason = models.TextField(_("reason for closing despite the gate"), blank=True)
+    override_reason = models.TextField(_("reason for closing despite the gate"), max_length=1000, blank=True)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -61,8 +61,8 @@ class Meeting(BaseModel):
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="analysis_meeting")
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=255)
-    attendees = models.TextField(_("attendees"), blank=True, help_text=_("One per line."))
-    minutes = models.TextField(_("minutes"), blank=True)
+    attendees = models.TextField(_("attendees"), max_length=5000, blank=True, help_text=_("One per line."))
+    minutes = models.TextField(_("minutes"), max_length=5000, blank=True)
 
     class Meta:
         verbose_name = _("analysis meeting")
@@ -85,7 +85,7 @@ class Finding(BaseModel):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    text = models.TextField(_("analysis"))
+    text = models.TextField(_("analysis"), max_length=2000)
     proposed = models.BooleanField(_("proposed from last year's results"), default=False)
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -105,7 +105,7 @@ class Activity(BaseModel):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="activities")
     title = models.CharField(_("activity or project"), max_length=255)
-    objective = models.TextField(_("objective"), blank=True)
+    objective = models.TextField(_("objective"), max_length=2000, blank=True)
     findings = models.ManyToManyField(
         Finding, verbose_name=_("findings addressed"), blank=True, related_name="activities"
     )
@@ -124,8 +124,8 @@ class Activity(BaseModel):
     budget = models.DecimalField(_("budget (baht)"), max_digits=12, decimal_places=2, null=True, blank=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
-    expected_output = models.TextField(_("expected output"), blank=True)
-    success_indicator = models.TextField(_("success indicator"), blank=True)
+    expected_output = models.TextField(_("expected output"), max_length=2000, blank=True)
+    success_indicator = models.TextField(_("success indicator"), max_length=2000, blank=True)
     is_publicity = models.BooleanField(
         _("publicity"), default=False, help_text=_("A campaign such as No Gift Policy, reported as publicity.")
     )
@@ -147,7 +147,7 @@ class ProgressUpdate(models.Model):
     percent = models.PositiveSmallIntegerField(
         _("percent done"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    narrative = models.TextField(_("what was done"), blank=True)
+    narrative = models.TextField(_("what was done"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -206,8 +206,8 @@ class Improvement(BaseModel):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="improvements")
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
-    cause = models.TextField(_("cause"))
-    action = models.TextField(_("action"))
+    cause = models.TextField(_("cause"), max_length=2000)
+    action = models.TextField(_("action"), max_length=2000)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -230,7 +230,7 @@ class Lesson(BaseModel):
     """A lesson learned, carried into next year's analysis."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="lessons")
-    text = models.TextField(_("lesson learned"))
+    text = models.TextField(_("lesson learned"), max_length=2000)
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -253,7 +253,7 @@ class Outcome(BaseModel):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="outcomes")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    text = models.TextField(_("outcome"))
+    text = models.TextField(_("outcome"), max_length=2000)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -241,3 +241,11 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO; its warnings (missing glyphs) still come through.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# Bounded work: what one person's input may make the server hold or render.
+# Files and links an OIT item may have at once (removed ones do not count).
+OIT_EVIDENCE_MAX_PER_ITEM = env.int("OIT_EVIDENCE_MAX_PER_ITEM", default=50)
+# An official-results import (CSV or Excel): the file's size, and the rows and columns read from it.
+RESULTS_IMPORT_MAX_BYTES = env.int("RESULTS_IMPORT_MAX_BYTES", default=1024 * 1024)
+RESULTS_IMPORT_MAX_ROWS = env.int("RESULTS_IMPORT_MAX_ROWS", default=2000)
+RESULTS_IMPORT_MAX_COLUMNS = env.int("RESULTS_IMPORT_MAX_COLUMNS", default=50)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from ita import respondents
+from ita.forms import EITCountForm
 from ita.models import EITCount, IITConfirmation
 from ita.respondents import Progress
 from tests.factories import MembershipFactory
@@ -74,6 +75,14 @@ def test_a_list_of_names_sets_the_eit_count(assessment, committee_member):
         respondents="โรงเรียน ก\n\nโรงเรียน ข\n",
     )
     assert entry.count == 2
+
+
+def test_a_list_of_names_is_bounded_to_the_largest_eit_sample():
+    names = "\n".join(f"ผู้ตอบแบบวัด คนที่ {n:03}" for n in range(400))  # the 2566 rule never asks for more
+    assert EITCountForm(data={"date": "2023-06-01", "channel": "LINE", "respondents": names}).is_valid()
+    form = EITCountForm(data={"date": "2023-06-01", "channel": "LINE", "respondents": "ก" * 20_001, "note": "ก" * 1001})
+    assert form.has_error("respondents", code="max_length")
+    assert form.has_error("note", code="max_length")
 
 
 def test_staff_cannot_record_eit_counts(assessment, staff_member):

@@ -1,4 +1,8 @@
 import io
+import re
+import time
+import tracemalloc
+import zipfile
 from decimal import Decimal as D
 
 import openpyxl
@@ -146,6 +150,159 @@ def test_only_csv_and_excel_are_read():
         results.parse_results_file(SimpleUploadedFile("results.pdf", b"%PDF-1.4"))
 
 
+# --- import limits -------------------------------------------------------------------------
+
+
+def workbook(rows, *, sheet=lambda xml: xml) -> bytes:
+    """An .xlsx of `rows`, its sheet's XML then rewritten by `sheet`, as a hostile file would be."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, sheet(data) if name == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+def claiming(dimension: str, extra_rows: bytes = b""):
+    def rewrite(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="%s"/>' % dimension.encode(), xml)
+        return xml.replace(b"</sheetData>", extra_rows + b"</sheetData>")
+
+    return rewrite
+
+
+SCORE_ROWS = [["indicator", "score"], *([number, float(score)] for number, score in SCORES.items())]
+
+
+def parse_measured(upload) -> tuple[object, float, int]:
+    """What parsing gives (the scores, or the ValidationError), the seconds and the peak bytes it took."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        outcome = results.parse_results_file(upload)
+    except ValidationError as error:
+        outcome = error
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return outcome, seconds, peak
+
+
+def test_a_workbook_claiming_the_largest_sheet_is_read_as_small_as_it_is():
+    data = workbook(SCORE_ROWS, sheet=claiming("A1:XFD1048576"))
+    assert b'<dimension ref="A1:XFD1048576"/>' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    outcome, seconds, peak = parse_measured(SimpleUploadedFile("results.xlsx", data))
+    assert outcome == (SCORES, {})
+    assert seconds < 2
+    assert peak < 5_000_000  # padded to its claim, one row alone would be 16,384 cells
+
+
+@pytest.mark.parametrize(
+    "far_cell",
+    [
+        b'<row r="1048576"><c r="A1048576"><v>1</v></c></row>',  # the last row of the claimed sheet
+        b'<row r="12"><c r="XFD12"><v>1</v></c></row>',  # the last column
+        b'<row r="12">' + b"<c><v>1</v></c>" * 60_000 + b"</row>",  # 60,000 cells in one row
+    ],
+)
+def test_a_workbook_reaching_past_the_limits_is_refused_before_it_is_read(far_cell, english):
+    data = workbook(SCORE_ROWS, sheet=claiming("A1:XFD1048576", far_cell))
+    assert len(data) < 20_000
+    outcome, seconds, peak = parse_measured(SimpleUploadedFile("results.xlsx", data))
+    assert isinstance(outcome, ValidationError)
+    assert "more than" in outcome.messages[0] and len(outcome.messages) == 1
+    assert seconds < 2
+    assert peak < 5_000_000
+
+
+def test_a_workbook_that_unpacks_past_the_size_limit_is_refused(settings, english):
+    settings.RESULTS_IMPORT_MAX_BYTES = 50_000
+    padding = b"<row r='12'><c r='C12' t='inlineStr'><is><t>" + b"a" * 100_000 + b"</t></is></c></row>"
+    data = workbook(SCORE_ROWS, sheet=claiming("A1:C12", padding))
+    assert len(data) < settings.RESULTS_IMPORT_MAX_BYTES
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(SimpleUploadedFile("results.xlsx", data))
+    assert "unpacks" in error.value.messages[0]
+
+
+def test_a_file_past_the_size_limit_is_refused(settings, english):
+    settings.RESULTS_IMPORT_MAX_BYTES = 1000
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(csv_file("indicator,score\n" + "1,90\n" * 300))
+    assert "at most" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("value", ["NaN", "nan", "sNaN", "inf", "-inf", "Infinity", "-Infinity", "1e309", "1e99999"])
+def test_nan_infinities_and_huge_numbers_are_row_errors(value):
+    rows = "\n".join(f"{n},{value if n == 4 else s}" for n, s in SCORES.items())
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(csv_file(f"indicator,score\n{rows}\n"))
+    assert len(error.value.messages) == 1
+    assert "5" in error.value.messages[0]  # indicator 4 is on row 5
+
+
+def test_nan_and_infinity_cells_of_a_workbook_are_row_errors(english):
+    data = workbook(
+        [["indicator", "score"], [1, "NaN"], [2, 80]], sheet=lambda xml: xml.replace(b"<v>80</v>", b"<v>1e309</v>")
+    )
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(SimpleUploadedFile("results.xlsx", data))
+    assert [message.split(":")[0] for message in error.value.messages] == ["Row 2", "Row 3"]
+
+
+def test_a_number_cell_openpyxl_cannot_read_is_a_row_error(english):
+    data = workbook(
+        [["indicator", "score"], [1, 90], [2, 80]], sheet=lambda xml: xml.replace(b"<v>80</v>", b"<v>NaN</v>")
+    )
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(SimpleUploadedFile("results.xlsx", data))
+    assert error.value.messages == ["Row 3: a cell cannot be read."]
+
+
+def test_too_many_columns_are_refused(english):
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(csv_file("indicator,score" + ",x" * 60 + "\n1,90\n"))
+    assert error.value.messages == ["The file has more than 50 columns; keep only the indicator and score columns."]
+
+
+def test_empty_cells_at_the_end_of_a_row_are_not_columns():
+    rows = "\n".join(f"{n},{s}" + "," * 80 for n, s in SCORES.items())
+    assert results.parse_results_file(csv_file(f"indicator,score{',' * 80}\n{rows}\n")) == (SCORES, {})
+
+
+def test_a_file_with_more_rows_than_the_limit_is_refused_at_the_limit(english):
+    outcome, seconds, _peak = parse_measured(csv_file("indicator,score\n" + "X,abc\n" * 100_000))
+    assert outcome.messages == ["The file has more than 2,000 rows; a results file has one row per indicator or item."]
+    assert seconds < 2
+
+
+def test_only_the_first_50_bad_rows_are_listed_with_the_count_of_the_rest(settings, english):
+    settings.RESULTS_IMPORT_MAX_ROWS = 200_000
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(csv_file("indicator,score\n" + "X,abc\n" * 100_000))
+    messages = error.value.messages
+    assert len(messages) == 51
+    assert messages[0].startswith("Row 2:") and messages[49].startswith("Row 51:")
+    assert messages[50] == "…and 99,950 more rows."
+
+
+def test_a_long_cell_is_quoted_short():
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(csv_file(f"indicator,score\n{'ก' * 50_000},90\n1,{'9' * 50_000}\n"))
+    assert all(len(message) < 200 for message in error.value.messages)
+
+
+def test_a_csv_field_longer_than_the_reader_takes_is_refused(english):
+    with pytest.raises(ValidationError) as error:
+        results.parse_results_file(csv_file('indicator,score\n1,"' + "9" * 200_000 + '"\n'))
+    assert error.value.messages == ["The file is not a readable CSV file."]
+
+
 # --- views ---------------------------------------------------------------------------------
 
 
@@ -164,6 +321,21 @@ def test_an_import_with_bad_rows_changes_nothing(client, assessment, admin_membe
     response = client.post(url(assessment, "ita:result-import"), {"file": upload})
     assert response.status_code == 400
     assert "3" in response.context["import_form"].errors["file"][0]
+    assert not OfficialResult.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [100_000, 1999])
+def test_an_import_of_many_bad_rows_gives_a_short_page(client, assessment, admin_member, rows):
+    client.force_login(admin_member.user)
+    with translation.override("en"):
+        response = client.post(
+            url(assessment, "ita:result-import"), {"file": csv_file("indicator,score\n" + "X,abc\n" * rows)}
+        )
+    assert response.status_code == 400
+    errors = response.context["import_form"].errors["file"]
+    assert len(errors) <= 51
+    assert ("2,000 rows" in errors[0]) if rows > 2000 else (errors[-1] == "…and 1,949 more rows.")
+    assert len(response.content) < 200_000
     assert not OfficialResult.objects.exists()
 
 

@@ -555,6 +555,51 @@ def test_no_link_can_be_added_to_a_submitted_item(item, staff_member, committee_
     assert state(item) == before
 
 
+# --- evidence: limits ----------------------------------------------------------------------
+
+
+def test_an_item_holds_at_most_the_evidence_limit(item, staff_member, settings):
+    settings.OIT_EVIDENCE_MAX_PER_ITEM = 2
+    add_file(item, staff_member)
+    add_link(item, staff_member)
+    before = state(item)
+    with pytest.raises(ValidationError) as error:
+        add_link(item, staff_member, url="https://www.example.go.th/ita/o12-more")
+    assert error.value.code == "too_many"
+    with pytest.raises(ValidationError) as error:
+        add_file(item, staff_member, name="อีกฉบับ.pdf")
+    assert error.value.code == "too_many"
+    assert state(item) == before
+    assert len(stored_files(settings)) == 1  # the refused file was never stored
+
+
+def test_a_new_revision_and_a_freed_place_are_within_the_limit(item, staff_member, settings):
+    settings.OIT_EVIDENCE_MAX_PER_ITEM = 1
+    first = add_link(item, staff_member)
+    add_link(item, staff_member, url="https://www.example.go.th/ita/o12-v2", replaces=first.evidence)
+    services.evidence_remove(evidence=first.evidence, membership=staff_member)
+    add_file(item, staff_member)  # a removed document no longer counts
+    assert item.evidence.filter(removed_at__isnull=True).count() == 1
+
+
+def test_the_limit_is_fifty_documents_by_default(item, staff_member):
+    Evidence.objects.bulk_create(Evidence(item=item, kind=Evidence.Kind.LINK, title=f"ลิงก์ {n}") for n in range(49))
+    add_link(item, staff_member)
+    with pytest.raises(ValidationError):
+        add_link(item, staff_member)
+    assert item.evidence.count() == 50
+
+
+def test_a_link_longer_than_its_field_is_refused(item, staff_member):
+    longest = f"{URL}/{'a' * (EvidenceRevision._meta.get_field('url').max_length - len(URL) - 1)}"
+    assert add_link(item, staff_member, url=longest).url == longest
+    before = state(item)
+    with pytest.raises(ValidationError) as error:
+        add_link(item, staff_member, url=longest + "a")
+    assert error.value.code == "url_length"
+    assert state(item) == before
+
+
 # --- evidence: removal ---------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import Role
 from ita.services import assessment_open
 from oit import services
+from oit.forms import CommentForm, ReasonForm, TransitionForm
 from oit.models import Evidence, Item, ItemEvent, Publication
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory
 from tests.helpers import assert_queries_constant
@@ -264,6 +265,40 @@ def test_evidence_needs_a_file_or_a_link(client, assessment, staff_member):
     client.force_login(staff_member.user)
     response = client.post(item_url(o1(assessment), "oit:evidence-add"), {"document_date": "2022-12-01"})
     assert response.status_code == 400
+
+
+def test_evidence_past_the_limit_is_refused_on_the_page(client, assessment, staff_member, settings):
+    settings.OIT_EVIDENCE_MAX_PER_ITEM = 1
+    item = o1(assessment)
+    add_pdf(item, staff_member)
+    client.force_login(staff_member.user)
+    link = {"url": "https://www.example.go.th/ita/o1", "document_date": "2022-12-01"}
+    response = client.post(item_url(item, "oit:evidence-add"), link)
+    assert response.status_code == 400
+    assert response.context["evidence_form"].has_error("url", code="too_many")
+    assert str(response.context["evidence_form"].errors["url"][0]) in response.content.decode()
+    assert Evidence.objects.filter(item=item).count() == 1
+
+
+def test_texts_longer_than_their_fields_are_refused(client, assessment, staff_member):
+    item = o1(assessment)
+    client.force_login(staff_member.user)
+    too_long = "ก" * (Item._meta.get_field("description").max_length + 1)
+    response = client.post(item_url(item, "oit:item-contents"), {"version": item.version, "description": too_long})
+    assert response.status_code == 400
+    client.post(item_url(item, "oit:item-comment"), {"text": "ก" * 2001})
+    item.refresh_from_db()
+    assert item.description == ""
+    assert not item.events.filter(kind=ItemEvent.Kind.COMMENTED).exists()
+
+
+@pytest.mark.parametrize(
+    ("form_class", "field", "limit"),
+    [(TransitionForm, "note", 1000), (ReasonForm, "note", 1000), (CommentForm, "text", 2000)],
+)
+def test_notes_reasons_and_comments_are_bounded(form_class, field, limit):
+    assert form_class(data={"version": 1, field: "ก" * limit}).is_valid()
+    assert form_class(data={"version": 1, field: "ก" * (limit + 1)}).has_error(field, code="max_length")
 
 
 def test_staff_of_another_unit_cannot_add_evidence(client, assessment, unit):
