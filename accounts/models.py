@@ -20,6 +20,7 @@ def validate_office_slug(value: str) -> None:
 
 
 class User(AbstractUser):
+    honorific = models.CharField(_("honorific"), max_length=50, blank=True, help_text=_("e.g. นาย, นาง, นางสาว, ดร."))
     position = models.CharField(_("position"), max_length=200, blank=True)
 
     class Meta:
@@ -33,6 +34,12 @@ class User(AbstractUser):
     def display_name(self) -> str:
         """The person's full name, or the username when no name is recorded."""
         return self.get_full_name() or self.username
+
+    @property
+    def formal_name(self) -> str:
+        """The name as documents print it, with the honorific: นางสาววิไล รักงาน."""
+        full_name = self.get_full_name()
+        return f"{self.honorific}{full_name}" if full_name else self.username
 
 
 class Office(BaseModel):

@@ -29,7 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core import fonts
-from core.thai import document_digits
+from core.thai import document_digits, official_document_html
 
 FONT_DIR = fonts.SARABUN_DIR
 REPLACEMENTS = ("\ufffd", "?")  # what an undrawable character shows as: the first a font has
@@ -84,10 +84,11 @@ def render_pdf(template: str, context: dict, *, thai_digits: bool = False) -> by
 
 def render_html(template: str, context: dict, *, thai_digits: bool = False) -> str:
     with document_digits(thai=thai_digits):
-        return render_to_string(
+        html = render_to_string(
             template,
             {**context, "font_dir": FONT_DIR.as_uri(), "page_counter_style": "thai" if thai_digits else "decimal"},
         )
+    return official_document_html(html, thai_digits=thai_digits)
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -16,6 +16,12 @@ class ReportKind:
     # clean_parameters(assessment, data) -> dict: the job's parameters from the request's form
     # data; raises ValidationError on bad input. Kinds without parameters take none.
     clean_parameters: Callable | None = None
+    # problems(assessment) -> list of objects with `text` and `url`: what the report would state
+    # wrongly or leave empty, listed before it is made and kept in the job's warnings.
+    problems: Callable | None = None
+
+    def problems_of(self, assessment) -> list:
+        return self.problems(assessment) if self.problems else []
 
     def parameters_from(self, assessment, data) -> dict:
         return self.clean_parameters(assessment, data) if self.clean_parameters else {}
@@ -24,8 +30,18 @@ class ReportKind:
 _kinds: dict[str, ReportKind] = {}
 
 
-def register(code: str, *, label, build: Callable, order: int = 0, clean_parameters: Callable | None = None) -> None:
-    _kinds[code] = ReportKind(code=code, label=label, build=build, order=order, clean_parameters=clean_parameters)
+def register(
+    code: str,
+    *,
+    label,
+    build: Callable,
+    order: int = 0,
+    clean_parameters: Callable | None = None,
+    problems: Callable | None = None,
+) -> None:
+    _kinds[code] = ReportKind(
+        code=code, label=label, build=build, order=order, clean_parameters=clean_parameters, problems=problems
+    )
 
 
 def kinds() -> list[ReportKind]:

@@ -6,6 +6,7 @@ to 30 September and is named by the BE year it ends in: FY 2566 = 1 Oct 2565 –
 """
 
 import datetime as dt
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -55,6 +56,64 @@ def document_text(value: object) -> str:
     """`value` as text, with Thai digits if the document being rendered uses them."""
     text = "" if value is None else str(value)
     return thai_digits(text) if _document_thai_digits.get() else text
+
+
+# What keeps its own digits in a Thai-digit document: addresses, e-mail addresses, item codes
+# (O5, EB12), file names, and HTML character references.
+_KEEP_DIGITS = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[A-Za-z]{1,3}\d{1,3}(?:\.\d+)*\b"
+    r"|[^\s<>\"'/\\]+\.(?:pdf|docx?|xlsx?|csv|odt|ods|pptx?|jpe?g|png|gif|zip|txt)\b"
+    r"|(?<![\w/])/[A-Za-z0-9_-]+/[^\s<>\"']*"  # a path of the site: /office/ita/2566/O5/
+    r"|&#?\w+;",
+    re.IGNORECASE,
+)
+_DIGIT = r"[0-9๐-๙]"
+_MONTHS = "|".join(re.escape(month) for month in (*MONTHS_TH, *MONTHS_TH_SHORT))
+# A date, a Buddhist-Era year or a fiscal year is never split across two lines.
+_UNBREAKABLE = re.compile(
+    rf"(?:{_DIGIT}{{1,2}}\s+(?:{_MONTHS})\s*(?:พ\.ศ\.\s*)?{_DIGIT}{{4}})"
+    rf"|(?:(?:ปีงบประมาณ\s*)?พ\.ศ\.\s*{_DIGIT}{{4}})"
+    rf"|(?:ปีงบประมาณ\s+{_DIGIT}{{4}})"
+)
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def thai_digits_in_text(text: str) -> str:
+    """Thai digits everywhere in `text` but in addresses, e-mail addresses, codes and file names."""
+    parts, last = [], 0
+    for match in _KEEP_DIGITS.finditer(text):
+        parts.append(thai_digits(text[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(thai_digits(text[last:]))
+    return "".join(parts)
+
+
+def official_document_html(html: str, *, thai_digits: bool) -> str:
+    """The body of a rendered document written as an official document is: one digit system for
+    all its text, whoever wrote it (the framework, people, the template), and no line break inside
+    a date or a year. Tags, styles and SVG drawings are left as they are."""
+    head, marker, body = html.partition("<body")
+    if not marker:
+        return html
+    out, skip = [], 0  # inside <style>, <script> or <svg>: no spans, no changes
+    for part in _TAG.split(body):
+        if part.startswith("<"):
+            name = part[1:].split(None, 1)[0].rstrip("/>").lower() if len(part) > 2 else ""
+            if name in ("style", "script", "svg"):
+                skip += 1
+            elif name in ("/style", "/script", "/svg"):
+                skip = max(skip - 1, 0)
+            out.append(part)
+            continue
+        if thai_digits:
+            part = thai_digits_in_text(part)
+        if not skip:
+            part = _UNBREAKABLE.sub(lambda match: f'<span class="nowrap">{match.group(0)}</span>', part)
+        out.append(part)
+    return head + marker + "".join(out)
 
 
 def be_year(year_ce: int) -> int:

@@ -19,6 +19,10 @@ RADAR_RADIUS = 110
 # Scores of an office mostly lie between 80 and 100; charts start at 50 so that differences show
 # (they say so on the chart). Lower scores sit at the floor.
 FLOOR = 50
+# One colour per year of a chart, and the colour of a value written on it; the same as the
+# `series-N` classes of the app's stylesheet, written out because a PDF's SVG does not read it.
+SERIES_COLOURS = ("#adb5bd", "#6ea8fe", "#1f3a60", "#f0ad4e", "#198754")
+VALUE_COLOURS = ("#000", "#000", "#fff", "#000", "#fff")
 
 
 @dataclass
@@ -107,30 +111,52 @@ class Analysis:
         return {"size": RADAR_SIZE, "axes": axes, "rings": rings, "polygons": polygons, "floor": FLOOR}
 
     def grouped_bars(self) -> dict:
-        """One group of bars per indicator, a bar per year, for a printed chart (no JavaScript)."""
-        left, top, plot_width, plot_height = 34, 8, 560, 200
+        """One group of bars per indicator, a bar per year, each with its value, drawn the same on
+        the analysis page and in the annual report (plain SVG: no JavaScript, prints well). The
+        drawing is 480 units wide, so that on an A4 page its text is about 10 pt."""
+        left, top, plot_width, plot_height = 30, 8, 440, 230
         group = plot_width / max(len(self.rows), 1)
-        bar = group * 0.8 / max(len(self.years), 1)
+        bar = group * 0.84 / max(len(self.years), 1)
 
         def y(score: Decimal | None) -> float:
             return round(top + plot_height - _bar_height(score) * plot_height / 45, 1)
 
         groups = []
         for index, row in enumerate(self.rows):
-            x0 = left + index * group + group * 0.1
-            bars = [
-                {"x": round(x0 + i * bar, 1), "y": y(score), "width": round(bar * 0.9, 1),
-                 "height": round(top + plot_height - y(score), 1), "series": i, "score": score,
-                 "year": year.year, "value_x": round(x0 + i * bar + bar * 0.45, 1), "value_y": y(score) - 2}
-                for i, (score, year) in enumerate(zip(row.scores, self.years, strict=True))
-            ]  # fmt: skip
+            x0 = left + index * group + group * 0.08
+            bars = []
+            for i, (score, year) in enumerate(zip(row.scores, self.years, strict=True)):
+                centre = round(x0 + i * bar + bar * 0.45, 1)
+                bars.append(
+                    {
+                        "x": round(x0 + i * bar, 1),
+                        "y": y(score),
+                        "width": round(bar * 0.9, 1),
+                        "height": round(top + plot_height - y(score), 1),
+                        "series": i,
+                        "fill": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                        "value_fill": VALUE_COLOURS[i % len(VALUE_COLOURS)],
+                        "score": score,
+                        "year": year.year,
+                        # the value reads upwards inside the top of its bar
+                        "value_x": round(centre + 3, 1),
+                        "value_y": round(y(score) + 3, 1),
+                    }
+                )
             groups.append({"number": row.number, "label_x": round(left + index * group + group / 2, 1), "bars": bars})
         grid = [{"value": level, "y": y(Decimal(level))} for level in range(FLOOR, 101, 10)]
         return {
-            "width": left + plot_width + 6, "height": top + plot_height + 22, "left": left,
-            "right": left + plot_width, "baseline": top + plot_height, "label_y": top + plot_height + 14,
-            "groups": groups, "grid": grid, "floor": FLOOR,
-        }  # fmt: skip
+            "width": left + plot_width + 4,
+            "height": top + plot_height + 20,
+            "left": left,
+            "right": left + plot_width,
+            "baseline": top + plot_height,
+            "label_y": top + plot_height + 14,
+            "groups": groups,
+            "grid": grid,
+            "floor": FLOOR,
+            "value_size": 8 if len(self.years) > 3 else 9,
+        }
 
 
 def office_analysis(office: Office, *, until: int | None = None) -> Analysis:

@@ -34,8 +34,11 @@ def report_request(*, assessment: Assessment, membership: Membership, kind: str,
         raise PermissionDenied("The assessment belongs to another office.")
     parameters = report_kind.parameters_from(assessment, data or {})
     _check_request_limits(membership.user)
+    # What the records leave inconsistent or missing goes with the job, so the finished report
+    # says what it could not state.
+    warnings = [str(problem.text) for problem in report_kind.problems_of(assessment)]
     job = ReportJob.objects.create(
-        assessment=assessment, kind=kind, parameters=parameters, requested_by=membership.user
+        assessment=assessment, kind=kind, parameters=parameters, requested_by=membership.user, warnings=warnings
     )
     # After commit, so the worker sees the row; robust, so that without a broker (tasks run in
     # the request) a failing report shows as failed instead of breaking the request.

@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.services import audit_record
+from accounts.models import Office, Role
+from accounts.services import office_documents_update
 from core import report_kinds as registry
 from core.files import private_file_response
 from ita.access import get_assessment_or_404
@@ -30,30 +31,33 @@ def report_list(request, office_slug, fiscal_year):
     """The assessment's reports: who asked for which, when, and how far each has got."""
     assessment = get_assessment_or_404(request, office_slug, fiscal_year)
     jobs = list(assessment.report_jobs.select_related("requested_by", "published_by"))
+    membership = request.membership
+    checks = [
+        (kind, kind.problems_of(assessment)) for kind in registry.kinds() if kind.problems and membership.is_admin
+    ]
     return render(
         request,
         "reports/report_list.html",
         {"assessment": assessment, "office": assessment.office, "jobs": jobs, "kinds": registry.kinds(),
-         "membership": request.membership, "settings_form": ReportSettingsForm(instance=assessment.office)},
+         "membership": membership, "settings_form": ReportSettingsForm(instance=assessment.office), "checks": checks},
     )  # fmt: skip
 
 
 @login_required
 @require_POST
 def report_settings(request, office_slug, fiscal_year):
-    """The office's choice of Thai or Arabic digits in its PDF documents."""
+    """How the office's documents are written and signed: digits, affiliation, the director."""
     assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
     office = assessment.office
-    form = ReportSettingsForm(request.POST, instance=office)
+    form = ReportSettingsForm(request.POST, instance=Office.objects.get(pk=office.pk))
     if form.is_valid():
-        form.save()
-        audit_record(
-            office=office, actor=request.user, action="office.report_settings", obj=office,
-            summary=_("Digits in PDF documents: %(digits)s")
-            % {"digits": _("Thai") if office.pdf_thai_digits else _("Arabic")},
-        )  # fmt: skip
+        office_documents_update(office=office, membership=request.membership, **form.cleaned_data)
         messages.success(request, _("Settings saved."))
-    return redirect("reports:list", office_slug, fiscal_year)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(reverse("reports:list", args=[office_slug, fiscal_year]) + "#documents")
 
 
 @login_required

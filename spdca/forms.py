@@ -3,7 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from ita.models import Indicator, Instrument
-from spdca.models import Activity, Finding, Improvement, Lesson, Meeting, Outcome, ProgressUpdate, Stage
+from spdca.models import (
+    Activity,
+    AnnualReportText,
+    Finding,
+    Improvement,
+    Lesson,
+    Meeting,
+    Outcome,
+    ProgressUpdate,
+    Stage,
+)
 
 
 class DateInput(forms.DateInput):
@@ -177,3 +187,16 @@ class OutcomeForm(forms.ModelForm):
         model = Outcome
         fields = ["kind", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class AnnualReportTextForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = AnnualReportText
+        fields = ["preface", "introduction", "project", "coach"]
+        widgets = {
+            "preface": forms.Textarea(attrs={"rows": 6}),
+            "introduction": forms.Textarea(attrs={"rows": 6}),
+            "coach": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -21,7 +21,16 @@ from ita.respondents import respondent_progress
 from ita.results import previous_summary
 from oit import services as oit_services
 from oit.models import Item
-from spdca.models import Activity, Attachment, Finding, Improvement, Lesson, ProgressUpdate, Stage
+from spdca.models import (
+    Activity,
+    AnnualReportText,
+    Attachment,
+    Finding,
+    Improvement,
+    Lesson,
+    ProgressUpdate,
+    Stage,
+)
 
 # Each stage's default dates come from one milestone of the year's calendar.
 STAGE_MILESTONES = {"S": "prepare", "P": "register", "D": "oit_collect", "C": "perception", "A": "act"}
@@ -252,11 +261,14 @@ def finding_add(
 
 
 def uncovered_findings(assessment: Assessment) -> list[Finding]:
-    """Points to develop that no activity of the plan addresses."""
+    """Points to develop that no activity of the plan addresses, neither by naming the finding nor
+    by working on its indicator."""
+    indicators = Activity.indicators.through.objects.filter(activity__assessment=assessment).values("indicator_id")
     return list(
         assessment.findings.filter(kind=Finding.Kind.DEVELOP)
         .annotate(n=Count("activities"))
         .filter(n=0)
+        .exclude(indicator_id__in=indicators)
         .select_related("instrument", "indicator")
     )
 
@@ -413,3 +425,46 @@ def outcome_hints(assessment: Assessment) -> list[OutcomeHint]:
         )
     )
     return hints
+
+
+# --- the annual report's own words ---------------------------------------------------------
+
+
+class StaleRecordError(ValidationError):
+    """The record changed after the form was shown; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this after you opened it, so your change was not saved. "
+                "Check the latest version below and try again."
+            ),
+            code="stale",
+        )
+
+
+REPORT_TEXT_FIELDS = ("preface", "introduction", "project", "coach")
+
+
+@transaction.atomic
+def annual_report_text_update(
+    *, assessment: Assessment, membership: Membership, expected_version: int, **values: str
+) -> AnnualReportText:
+    """Save the preface, introduction, project and ITA Coach of the annual report. A save made
+    from a form shown before someone else's save is refused (the typed text stays in the form)."""
+    _require_admin(membership)
+    text, _created = AnnualReportText.objects.select_for_update().get_or_create(assessment=assessment)
+    if text.version != expected_version:
+        raise StaleRecordError()
+    for name in REPORT_TEXT_FIELDS:
+        setattr(text, name, values.get(name, getattr(text, name)))
+    text.version += 1
+    text.save(update_fields=[*REPORT_TEXT_FIELDS, "version", "updated_at"])
+    audit_record(
+        office=assessment.office,
+        actor=membership.user,
+        action="spdca.report_text_saved",
+        summary=_("Annual report texts"),
+        obj=text,
+    )
+    return text

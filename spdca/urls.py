@@ -28,6 +28,7 @@ urlpatterns = [
     path(CYCLE + "a/lessons/", views.lesson_add, name="lesson-add"),
     path(CYCLE + "a/copy-assignments/", views.assignments_copy, name="assignments-copy"),
     path(CYCLE + "results/", views.outcomes, name="outcomes"),
+    path(CYCLE + "report-text/", views.report_text, name="report-text"),
     path(CYCLE + "results/add/", views.outcome_add, name="outcome-add"),
     path(CYCLE + "results/<int:outcome_id>/remove/", views.outcome_remove, name="outcome-remove"),
 ]

@@ -17,6 +17,7 @@ from oit.selectors import item_status_summary
 from spdca import services
 from spdca.forms import (
     ActivityForm,
+    AnnualReportTextForm,
     FindingForm,
     ImprovementForm,
     LessonForm,
@@ -25,7 +26,18 @@ from spdca.forms import (
     ProgressForm,
     StageForm,
 )
-from spdca.models import Activity, Attachment, Finding, Improvement, Lesson, Meeting, Outcome, ProgressUpdate, Stage
+from spdca.models import (
+    Activity,
+    AnnualReportText,
+    Attachment,
+    Finding,
+    Improvement,
+    Lesson,
+    Meeting,
+    Outcome,
+    ProgressUpdate,
+    Stage,
+)
 from spdca.timeline import build_timeline
 
 ADMIN = [Role.ADMIN]
@@ -471,3 +483,38 @@ def outcome_remove(request, office_slug, fiscal_year, outcome_id):
     _log(request, assessment, "spdca.outcome_removed", outcome, outcome.text)
     outcome.delete()
     return redirect("spdca:outcomes", office_slug, fiscal_year)
+
+
+@login_required
+def report_text(request, office_slug, fiscal_year):
+    """The annual report's own words: preface, introduction, project and ITA Coach."""
+    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    text = AnnualReportText.objects.filter(assessment=assessment).first() or AnnualReportText(assessment=assessment)
+    status = 200
+    if request.method == "POST":
+        form = AnnualReportTextForm(request.POST, instance=text)
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in services.REPORT_TEXT_FIELDS}
+            try:
+                services.annual_report_text_update(
+                    assessment=assessment,
+                    membership=request.membership,
+                    expected_version=form.cleaned_data["version"],
+                    **values,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                status = 409
+            else:
+                messages.success(request, _("The report's texts were saved."))
+                return redirect("reports:list", office_slug, fiscal_year)
+        else:
+            status = 400
+    else:
+        form = AnnualReportTextForm(instance=text, initial={"version": text.version})
+    return render(
+        request,
+        "spdca/annualreporttext_form.html",
+        {"assessment": assessment, "office": assessment.office, "membership": request.membership, "form": form},
+        status=status,
+    )

@@ -227,6 +227,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 SITE_URL = env("SITE_URL", default="http://localhost:8000" if DEBUG else "")
 REPORT_STALLED_AFTER = env.int("REPORT_STALLED_AFTER", default=120)
 REPORT_KEEP_DAYS = env.int("REPORT_KEEP_DAYS", default=30)
+REPORT_MAX_ACTIVE_PER_USER = env.int("REPORT_MAX_ACTIVE_PER_USER", default=3)
+REPORT_REQUESTS_PER_HOUR = env.int("REPORT_REQUESTS_PER_HOUR", default=30)
 CELERY_BEAT_SCHEDULE = {
     "reports-cleanup": {"task": "reports.tasks.cleanup_reports", "schedule": 6 * 60 * 60},
     "reports-requeue": {"task": "reports.tasks.requeue_reports", "schedule": 5 * 60},

@@ -12,6 +12,7 @@ from core.thai import (
     fiscal_year_of,
     format_be_date,
     format_be_datetime,
+    official_document_html,
     thai_digits,
     thai_sort_key,
 )
@@ -98,3 +99,39 @@ def test_the_database_sorts_thai_in_dictionary_order():
     for n, name in enumerate(random.Random(2567).sample(THAI_DICTIONARY_ORDER, len(THAI_DICTIONARY_ORDER))):
         Office.objects.create(name=name, short_name=name, slug=f"o{n}")
     assert list(Office.objects.values_list("name", flat=True)) == THAI_DICTIONARY_ORDER
+
+
+def _body(html: str) -> str:
+    return html.split("<body>", 1)[1].split("</body>", 1)[0]
+
+
+def test_a_thai_digit_document_writes_every_digit_in_thai_but_addresses_codes_and_files():
+    html = (
+        "<html><head><title>2566</title><style>p { margin: 2cm; }</style></head><body>"
+        "<p>ตัวชี้วัดที่ 9 มี 12 ข้อ ดู O5 และ EB12 ที่ https://www.example.go.th/ita/2566/O5?a=1 "
+        "ส่ง ita2566@example.go.th ไฟล์ report-2566.pdf &#39;3&#39;</p>"
+        '<svg viewBox="0 0 100 50"><text x="10" y="20">90</text></svg></body></html>'
+    )
+    out = official_document_html(html, thai_digits=True)
+    body = _body(out)
+    assert "ตัวชี้วัดที่ ๙ มี ๑๒ ข้อ" in body
+    for kept in ("O5", "EB12", "https://www.example.go.th/ita/2566/O5?a=1", "ita2566@example.go.th", "report-2566.pdf"):
+        assert kept in body, kept
+    assert "&#39;๓&#39;" in body  # character references stay references
+    assert '<svg viewBox="0 0 100 50">' in body and '<text x="10" y="20">๙๐</text>' in body
+    assert "<title>2566</title><style>p { margin: 2cm; }</style>" in out  # the head is not text
+
+
+def test_dates_and_years_never_break_across_lines():
+    html = (
+        "<html><body><p>ประชุมวันที่ 10 พฤษภาคม 2566 และ 3 ต.ค. 2565 ใน ปีงบประมาณ พ.ศ. 2566 (พ.ศ. 2565)</p></body></html>"
+    )
+    body = _body(official_document_html(html, thai_digits=False))
+    for whole in ("10 พฤษภาคม 2566", "3 ต.ค. 2565", "ปีงบประมาณ พ.ศ. 2566", "พ.ศ. 2565"):
+        assert f'<span class="nowrap">{whole}</span>' in body, whole
+    assert "๑" not in body  # Arabic digits stay Arabic
+
+
+def test_nothing_is_wrapped_inside_a_drawing():
+    html = "<html><body><svg><text>10 พฤษภาคม 2566</text></svg></body></html>"
+    assert "nowrap" not in official_document_html(html, thai_digits=True)

@@ -327,14 +327,14 @@ def test_an_import_with_bad_rows_changes_nothing(client, assessment, admin_membe
 @pytest.mark.parametrize("rows", [100_000, 1999])
 def test_an_import_of_many_bad_rows_gives_a_short_page(client, assessment, admin_member, rows):
     client.force_login(admin_member.user)
-    with translation.override("en"):
-        response = client.post(
-            url(assessment, "ita:result-import"), {"file": csv_file("indicator,score\n" + "X,abc\n" * rows)}
-        )
+    response = client.post(
+        url(assessment, "ita:result-import"), {"file": csv_file("indicator,score\n" + "X,abc\n" * rows)}
+    )
     assert response.status_code == 400
     errors = response.context["import_form"].errors["file"]
     assert len(errors) <= 51
-    assert ("2,000 rows" in errors[0]) if rows > 2000 else (errors[-1] == "…and 1,949 more rows.")
+    # the limit, or the count of the errors not listed (the page is in Thai by default)
+    assert ("2,000" in errors[0] and len(errors) == 1) if rows > 2000 else ("1,949" in errors[-1] and len(errors) == 51)
     assert len(response.content) < 200_000
     assert not OfficialResult.objects.exists()
 

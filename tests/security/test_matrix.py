@@ -84,6 +84,7 @@ MATRIX = {
     "spdca:outcomes": ("GET", "302 200 200 200 404"),
     "spdca:outcome-add": ("POST", "302 403 403 302 404"),
     "spdca:outcome-remove": ("POST", "302 403 403 302 404"),
+    "spdca:report-text": ("GET", "302 403 403 200 404"),
     "oit:item-list": ("GET", "302 200 200 200 404"),
     "oit:item-mine": ("GET", "302 200 200 200 404"),
     "oit:review-queue": ("GET", "302 403 200 200 404"),

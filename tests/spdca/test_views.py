@@ -45,3 +45,77 @@ def test_the_dashboard_query_count_does_not_grow_with_data(client, assessment, s
 
     client.force_login(staff_member.user)
     assert_queries_constant(client, dashboard_url(assessment), expected=16, grow=grow)
+
+
+def report_text_url(assessment):
+    return reverse("spdca:report-text", args=[assessment.office.slug, assessment.fiscal_year])
+
+
+TEXTS = {
+    "preface": "รายงานฉบับนี้จัดทำขึ้นเพื่อสรุปผล",
+    "introduction": "ประชุมเชิงปฏิบัติการจัดทำแผน สอดคล้องกับยุทธศาสตร์ชาติ",
+    "project": "โครงการเสริมสร้างคุณธรรม",
+    "coach": "ITA Coach ของ สพฐ.",
+}
+
+
+def test_the_admin_writes_the_reports_own_words_and_it_is_logged(client, assessment, admin_member):
+    from accounts.models import AuditEvent
+    from spdca.models import AnnualReportText
+
+    client.force_login(admin_member.user)
+    assert client.get(report_text_url(assessment)).status_code == 200
+    response = client.post(report_text_url(assessment), {**TEXTS, "version": 1})
+    assert response.status_code == 302
+    text = AnnualReportText.objects.get(assessment=assessment)
+    assert (text.preface, text.coach, text.version) == (TEXTS["preface"], TEXTS["coach"], 2)
+    assert AuditEvent.objects.filter(action="spdca.report_text_saved", office=assessment.office).count() == 1
+
+
+def test_a_stale_save_of_the_report_texts_is_refused_and_keeps_what_was_typed(client, assessment, admin_member):
+    from spdca.models import AnnualReportText
+
+    client.force_login(admin_member.user)
+    client.post(report_text_url(assessment), {**TEXTS, "version": 1})
+    response = client.post(report_text_url(assessment), {**TEXTS, "preface": "ข้อความใหม่ที่พิมพ์ไว้", "version": 1})
+    assert response.status_code == 409
+    assert "ข้อความใหม่ที่พิมพ์ไว้" in response.content.decode()
+    assert AnnualReportText.objects.get(assessment=assessment).preface == TEXTS["preface"]
+
+
+def test_only_the_admin_writes_the_report_texts(client, assessment, committee_member, other_office_admin):
+    client.force_login(committee_member.user)
+    assert client.post(report_text_url(assessment), {**TEXTS, "version": 1}).status_code == 403
+    client.force_login(other_office_admin.user)
+    assert client.get(report_text_url(assessment)).status_code == 404
+
+
+def test_a_preface_longer_than_the_limit_is_refused(client, assessment, admin_member):
+    from spdca.models import AnnualReportText
+
+    client.force_login(admin_member.user)
+    response = client.post(report_text_url(assessment), {**TEXTS, "preface": "ก" * 3001, "version": 1})
+    assert response.status_code == 400
+    assert not AnnualReportText.objects.filter(assessment=assessment).exists()
+
+
+def test_the_admin_names_the_director_who_signs_the_documents(client, assessment, admin_member, committee_member):
+    from accounts.models import AuditEvent
+
+    url = reverse("reports:settings", args=[assessment.office.slug, assessment.fiscal_year])
+    data = {
+        "pdf_thai_digits": "on",
+        "affiliation": "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน",
+        "ministry": "กระทรวงศึกษาธิการ",
+        "director_honorific": "นาย",
+        "director_name": "สมชาย ใจดี",
+        "director_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
+    }
+    client.force_login(committee_member.user)
+    assert client.post(url, data).status_code == 403
+    client.force_login(admin_member.user)
+    assert client.post(url, data).status_code == 302
+    assessment.office.refresh_from_db()
+    assert assessment.office.director_full_name == "นายสมชาย ใจดี"
+    event = AuditEvent.objects.get(action="office.report_settings")
+    assert event.data["director_name"] == "สมชาย ใจดี"

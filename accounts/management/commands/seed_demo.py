@@ -29,6 +29,7 @@ PEOPLE = [
     ("demo-committee", "ประเสริฐ", "มั่นคง", "นิติกรชำนาญการ", Role.COMMITTEE, "กลุ่มกฎหมายและคดี"),
     ("demo-staff", "วิไล", "รักงาน", "นักจัดการงานทั่วไปชำนาญการ", Role.STAFF, "กลุ่มอำนวยการ"),
 ]
+HONORIFICS = {"demo-admin": "นาง", "demo-committee": "นาย", "demo-staff": "นางสาว"}
 DEMO_PASSWORD = "demo-ita-2566"  # noqa: S105 - only set when DEBUG, and printed for the developer
 POPULATIONS = {"IIT": 62, "EIT": 420}
 
@@ -51,8 +52,10 @@ class Command(BaseCommand):
         units = {name: Unit.objects.get_or_create(office=office, name=name)[0] for name in UNITS}
         for username, first, last, position, role, unit in PEOPLE:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"first_name": first, "last_name": last, "position": position}
+                username=username,
+                defaults={"first_name": first, "last_name": last, "position": position},
             )
+            user.honorific = user.honorific or HONORIFICS[username]
             if settings.DEBUG:
                 user.set_password(DEMO_PASSWORD)
             elif created:

@@ -2,17 +2,19 @@
 fresh install reads like the real one. The FY 2565 scores are illustrative (the document does not
 give them); they make indicators 5, 6 and 9 the weakest, as its analysis found."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import Membership, Office, Role
+from accounts.models import Membership, Office, Role, User
+from ita.models import IITConfirmation
 from ita.respondents import eit_count_add, iit_confirm
 from ita.results import result_enter
 from oit import services as oit_services
-from oit.models import Item
+from oit.models import Approval, EvidenceRevision, Item, ItemEvent, Publication
 from spdca import services
 from spdca.models import Activity, Improvement, Lesson, Meeting, Outcome, Stage
 
@@ -26,7 +28,7 @@ STAGE_NOTES = {
     "การประเมิน EIT และตัวชี้วัดที่เพิ่มขึ้นในเรื่อง No Gift Policy และจริยธรรมข้าราชการ ทำให้ต้องกำหนดกิจกรรมให้สอดคล้องกับ"
     "ตัวชี้วัดที่เปลี่ยนแปลง",
     "D": "กำหนดระยะการดำเนินกิจกรรมต่าง ๆ ให้สอดคล้องกับปฏิทินการประเมินคุณธรรมและความโปร่งใสฯ ตามที่สำนักงานคณะกรรมการ"
-    "การศึกษาขั้นพื้นฐานกำหนด ศึกษาหาความรู้จากเว็บไซต์ https://ita2023.pracharath.ac.th/ และจากวิทยากร ITA Coach ของ สพฐ.",
+    "การศึกษาขั้นพื้นฐานกำหนด และศึกษาหาความรู้เรื่องการประเมินคุณธรรมและความโปร่งใสฯ จากเว็บไซต์ https://ita2023.pracharath.ac.th/",
     "C": "เมื่อบุคลากรทำแบบวัด IIT เรียบร้อยแล้ว ขอความร่วมมือบันทึกหน้าสุดท้ายส่งให้ผู้รับผิดชอบเพื่อนับจำนวน ผู้ตอบแบบวัด EIT "
     "ส่งข้อความในไลน์กลุ่มที่กำหนด และคณะกรรมการเผยแพร่และจัดเก็บข้อมูลบนเว็บไซต์ตรวจสอบความถูกต้องของข้อมูล OIT "
     "เมื่อพบข้อผิดพลาด กลุ่ม/หน่วยแก้ไขรายงานของตนเองได้",
@@ -57,11 +59,42 @@ IMPROVEMENTS = [
     (Improvement.Phase.AFTER_RESULTS, "รอผลการประเมินประจำปี",
      "ค้นหาจุดบกพร่อง จุดที่ต้องพัฒนา เพื่อปรับปรุงขั้นตอนการดำเนินงานในปีต่อไป", False),
 ]  # fmt: skip
-QUANTITATIVE = [
-    "การตอบแบบวัดการรับรู้ IIT ดำเนินการครบตามจำนวนและกำหนดเวลาที่ สพฐ. กำหนด",
-    "การตอบแบบวัดการรับรู้ EIT ดำเนินการครบตามจำนวนและกำหนดเวลาที่ สพฐ. กำหนด",
-    "การตอบแบบวัด OIT รายงานข้อมูลครบถ้วนตามกำหนดเวลาที่ สพฐ. กำหนด",
-]
+# The source document's quantitative results (IIT and EIT complete, OIT complete) are what the
+# report now states from the records; the demo records make them true.
+REPORT_TEXT = {
+    "preface": (
+        "รายงานผลการดำเนินงานการยกระดับผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงาน (ITA) โดยใช้กระบวนการ SPDCA "
+        "ปีงบประมาณ พ.ศ. 2566 ฉบับนี้ จัดทำขึ้นเพื่อสรุปผลการดำเนินงานของสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาจันทบุรี ตราด "
+        "ตั้งแต่การวิเคราะห์ผลการประเมินปีที่ผ่านมา การวางแผน การดำเนินการ การตรวจสอบ และการปรับปรุงพัฒนา\n"
+        "ขอขอบคุณคณะกรรมการ บุคลากรทุกกลุ่ม/หน่วย และผู้มีส่วนได้ส่วนเสียทุกท่านที่ให้ความร่วมมือ "
+        "หวังเป็นอย่างยิ่งว่ารายงานฉบับนี้จะเป็นประโยชน์ต่อการพัฒนาการดำเนินงานด้านคุณธรรมและความโปร่งใสต่อไป"
+    ),
+    "introduction": (
+        "ในปีงบประมาณ พ.ศ. 2566 สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาจันทบุรี ตราด ได้จัดการประชุมเชิงปฏิบัติการของ"
+        "คณะกรรมการในการจัดทำแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. 2566 เพื่อให้มีแผนการปฏิบัติงานสอดคล้องเชื่อมโยงกับ"
+        "ยุทธศาสตร์ชาติ แผนแม่บทภายใต้ยุทธศาสตร์ชาติ แผนพัฒนาเศรษฐกิจและสังคมแห่งชาติ และแผนการศึกษาแห่งชาติ "
+        "โดยคณะกรรมการได้นำกระบวนการ SPDCA เป็นกลไกในการดำเนินงาน มุ่งสู่เป้าหมายการเป็นองค์กรคุณภาพแห่งอนาคต\n"
+        "กระบวนการ SPDCA สอดคล้องกับกระบวนการ PDCA ที่ใช้ในการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ"
+        "สำนักงานเขตพื้นที่การศึกษาออนไลน์ (ITA Online) ในปีงบประมาณที่ผ่านมา"
+    ),
+    "project": "โครงการเสริมสร้างคุณธรรม จริยธรรมและธรรมาภิบาลในสำนักงานเขตพื้นที่การศึกษา",
+    "coach": "วิทยากร ITA Coach ของ สพฐ. นิติกรชำนาญการพิเศษ สำนักงานเขตพื้นที่การศึกษาประถมศึกษาชลบุรี เขต 2 "
+    "ซึ่งให้คำปรึกษาตอบปัญหาและข้อสงสัย",
+}
+DIRECTOR = {
+    "director_honorific": "นาย",
+    "director_name": "ตัวอย่าง ผู้อำนวยการ",
+    "director_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาจันทบุรี ตราด",
+}
+# Colleagues who confirm their IIT answer, so that the demo year reaches its target as the
+# source document's office did (the names are made up).
+COLLEAGUES = [
+    ("กมล", "ศรีสุข"), ("กัญญา", "บุญมา"), ("จิราพร", "แสงทอง"), ("ชัยวัฒน์", "ทองดี"), ("ณัฐพล", "วงศ์ไทย"),
+    ("ดวงใจ", "พูลสวัสดิ์"), ("ธนพร", "จันทร์เพ็ญ"), ("นงลักษณ์", "ศรีวงศ์"), ("บุญชัย", "รุ่งเรือง"), ("ปราณี", "สุขใจ"),
+    ("พรทิพย์", "มณีรัตน์"), ("มานพ", "เกิดผล"), ("ยุพิน", "ทองคำ"), ("รัตนา", "อินทร์แก้ว"), ("วรวุฒิ", "ชัยมงคล"),
+    ("ศิริพร", "แก้วมณี"), ("สมบัติ", "ดีมาก"), ("สุดารัตน์", "ใจงาม"), ("อนุชา", "พรหมมา"), ("อรทัย", "สายสุวรรณ"),
+    ("เกศินี", "ประเสริฐ"), ("ไพโรจน์", "ศักดิ์ดี"), ("อำไพ", "น้ำใจดี"), ("ชูศักดิ์", "ต่ำแหง"),
+]  # fmt: skip
 QUALITATIVE = [
     "บุคลากรมีความรู้ความเข้าใจในการดำเนินงานด้านคุณธรรมและความโปร่งใส เกิดเป็นวัฒนธรรมองค์กร ปลูกจิตสำนึกในการ"
     "ปฏิบัติงาน และในปีงบประมาณ พ.ศ. 2566 ยังไม่มีเรื่องร้องเรียนการกระทำการทุจริตและประพฤติมิชอบ",
@@ -91,6 +124,8 @@ class Command(BaseCommand):
         self._respondents(assessment, admin, committee)
         if staff is not None and committee is not None:
             self._oit(assessment, admin, committee, staff)
+            self._stages(assessment, admin)
+        self._date_history(assessment)
         self.stdout.write(self.style.SUCCESS("The demo office's FY 2566 cycle is ready."))
 
     def _cycle(self, assessment, admin) -> None:
@@ -100,7 +135,7 @@ class Command(BaseCommand):
         Meeting.objects.create(
             assessment=assessment, date=date(2023, 5, 10), place="ห้องประชุมปันสุข",
             attendees="ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา\nรองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา\nผู้อำนวยการกลุ่มทุกกลุ่ม",
-            minutes="ประชุมวิเคราะห์จุดแข็ง จุดที่ต้องพัฒนา จากผลการประเมิน ITA Online ปีงบประมาณ พ.ศ. 2565",
+            minutes="ที่ประชุมพิจารณาคะแนนรายตัวชี้วัดและรายข้อของปีที่ผ่านมา และเห็นชอบให้นำจุดที่ต้องพัฒนาไปกำหนดกิจกรรมในแผน",
         )  # fmt: skip
         indicators = {indicator.number: indicator for indicator in framework.indicators.all()}
         for number, text in FINDINGS:
@@ -119,22 +154,45 @@ class Command(BaseCommand):
                 assessment=assessment, phase=phase, cause=cause, action=action, owner=admin.user, done=done
             )
         Lesson.objects.create(assessment=assessment, text="เริ่มรวบรวมข้อมูล OIT ตั้งแต่ต้นปีงบประมาณ ทำให้ส่งทันกำหนด")
-        for order, text in enumerate(QUANTITATIVE):
-            Outcome.objects.create(assessment=assessment, kind=Outcome.Kind.QUANTITATIVE, text=text, order=order)
         for order, text in enumerate(QUALITATIVE):
             Outcome.objects.create(assessment=assessment, kind=Outcome.Kind.QUALITATIVE, text=text, order=order)
-        for stage in assessment.stages.all():
-            if stage.code in STAGE_NOTES:
-                stage.notes = STAGE_NOTES[stage.code]
-                stage.save(update_fields=["notes", "updated_at"])
-        stage = assessment.stages.get(code=Stage.Code.S)
-        stage.status = Stage.Status.DONE
-        stage.save(update_fields=["status", "updated_at"])
+        services.annual_report_text_update(assessment=assessment, membership=admin, expected_version=1, **REPORT_TEXT)
+        office = assessment.office
+        for name, value in DIRECTOR.items():
+            setattr(office, name, getattr(office, name) or value)
+        office.save(update_fields=[*DIRECTOR, "updated_at"])
+
+    def _stages(self, assessment, admin) -> None:
+        """Close the five stages through their gates, dated inside the fiscal year as the work was."""
+        periods = {
+            "S": (date(2023, 5, 1), date(2023, 5, 31)),
+            "P": (date(2022, 12, 1), date(2023, 1, 31)),
+            "D": (date(2023, 1, 1), date(2023, 9, 30)),
+            "C": (date(2023, 4, 1), date(2023, 7, 31)),
+            "A": (date(2023, 4, 1), date(2023, 9, 30)),
+        }
+        for stage in assessment.stages.order_by("order"):
+            start, end = periods[stage.code]
+            services.stage_update(
+                stage=stage, membership=admin, status=Stage.Status.DONE, start=start, end=end,
+                notes=STAGE_NOTES.get(stage.code, ""), responsible=[admin.user],
+            )  # fmt: skip
 
     def _respondents(self, assessment, admin, committee) -> None:
-        for membership in (admin, committee):
-            if membership is not None:
-                iit_confirm(assessment=assessment, membership=membership)
+        units = list(assessment.office.units.all())
+        for index, (first, last) in enumerate(COLLEAGUES, start=1):
+            user, _created = User.objects.get_or_create(
+                username=f"demo-colleague-{index:02d}", defaults={"first_name": first, "last_name": last}
+            )
+            if _created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            Membership.objects.get_or_create(
+                user=user, office=assessment.office, defaults={"role": Role.STAFF, "unit": units[index % len(units)]}
+            )
+        members = Membership.objects.filter(office=assessment.office).select_related("user")
+        for membership in members:
+            iit_confirm(assessment=assessment, membership=committee or admin, user=membership.user)
         channels = [
             (date(2023, 6, 5), "ไลน์กลุ่มผู้อำนวยการโรงเรียนในสังกัด", 120),
             (date(2023, 6, 12), "ไลน์กลุ่มครูและบุคลากร", 160),
@@ -143,10 +201,36 @@ class Command(BaseCommand):
         for day, channel, count in channels:
             eit_count_add(assessment=assessment, membership=committee or admin, date=day, channel=channel, count=count)
 
+    def _date_history(self, assessment) -> None:
+        """The demo's work happened in FY 2566; date its records so, as if they had been made then,
+        so that forms and reports made today still speak of that year."""
+        tz = timezone.get_current_timezone()
+
+        def at(month: int, day: int) -> datetime:
+            return datetime(2023, month, day, 10, 0, tzinfo=tz)
+
+        events = ItemEvent.objects.filter(item__assessment=assessment)
+        days = {
+            ItemEvent.Kind.ASSIGNED: at(3, 1),
+            ItemEvent.Kind.UPLOADED: at(3, 15),
+            ItemEvent.Kind.EDITED: at(3, 15),
+            ItemEvent.Kind.SUBMITTED: at(3, 20),
+            ItemEvent.Kind.APPROVAL: at(3, 27),
+            ItemEvent.Kind.APPROVED: at(3, 27),
+            ItemEvent.Kind.PUBLISHED: at(3, 31),
+        }
+        for kind, moment in days.items():
+            events.filter(kind=kind).update(created_at=moment)
+        Item.objects.filter(assessment=assessment, submitted_at__isnull=False).update(submitted_at=at(3, 20))
+        EvidenceRevision.objects.filter(evidence__item__assessment=assessment).update(created_at=at(3, 15))
+        Approval.objects.filter(item__assessment=assessment).update(created_at=at(3, 27))
+        Publication.objects.filter(item__assessment=assessment).update(published_at=at(3, 31))
+        IITConfirmation.objects.filter(assessment=assessment).update(created_at=at(6, 15))
+
     def _oit(self, assessment, admin, committee, staff) -> None:
-        """The basic-information items O1–O8 in the staff member's unit: five published, three in review."""
+        """Every item given, reviewed and published, as the source document's office did."""
         items = list(
-            Item.objects.filter(assessment=assessment, definition__number__lte=8)
+            Item.objects.filter(assessment=assessment)
             .select_related("definition", "assessment__office")
             .order_by("definition__number")
         )
@@ -162,9 +246,8 @@ class Command(BaseCommand):
             item.refresh_from_db()
             item = oit_services.item_update_contents(
                 item=item, membership=staff, expected_version=item.version, coverage={},
-                description=f"ข้อมูล{item.definition.name_th}ของสำนักงาน ปีงบประมาณ พ.ศ. 2566 เผยแพร่บนเว็บไซต์ของสำนักงาน",
+                description=f"{item.definition.name_th} ของสำนักงาน ปีงบประมาณ พ.ศ. 2566 เผยแพร่บนเว็บไซต์ของสำนักงาน",
             )  # fmt: skip
             item = oit_services.item_submit(item=item, membership=staff, expected_version=item.version)
-            if item.definition.number <= 5:
-                item = oit_services.item_approve(item=item, membership=committee, expected_version=item.version)
-                oit_services.item_publish(item=item, membership=admin, expected_version=item.version)
+            item = oit_services.item_approve(item=item, membership=committee, expected_version=item.version)
+            oit_services.item_publish(item=item, membership=admin, expected_version=item.version)
