@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel
+from core.models import AppendOnlyModel, BaseModel
 from core.thai import ThaiCollate
 
 # Top-level URL segments that an office slug must not take: public office pages live at
@@ -158,7 +158,7 @@ class Membership(BaseModel):
         return self.is_admin or (unit_id is not None and unit_id == self.unit_id)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """An office's activity log: who did what, when. Written once, never changed."""
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -179,11 +179,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit events cannot be deleted.")

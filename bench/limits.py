@@ -145,7 +145,7 @@ def _fill_spdca(assessment, activities: int) -> None:
     for activity in existing:
         fill(activity, "title", "objective", "expected_output", "success_indicator")
     Activity.objects.bulk_update(existing, ["title", "objective", "expected_output", "success_indicator"])
-    ProgressUpdate.objects.filter(activity__assessment=assessment).update(
+    ProgressUpdate.objects.filter(activity__assessment=assessment).rewrite_for_seeding(
         narrative=thai(max_length(ProgressUpdate, "narrative"))
     )
     for number in range(activities - len(existing)):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Unit
-from core.models import BaseModel
+from core.models import AppendOnlyModel, BaseModel
 from core.storage import opaque_name, private_storage
 from ita.models import Assessment, ItemDefinition, ItemRequirement
 
@@ -136,7 +136,7 @@ def evidence_upload_to(revision: "EvidenceRevision", filename: str) -> str:
     return opaque_name(f"oit/{timezone.now():%Y/%m}", revision.extension)
 
 
-class EvidenceRevision(models.Model):
+class EvidenceRevision(AppendOnlyModel):
     """One upload (or one version of a link). Kept for good, never changed."""
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="revisions")
@@ -166,11 +166,6 @@ class EvidenceRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence} #{self.number}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("Evidence revisions cannot be changed; upload a new revision.")
-        super().save(*args, **kwargs)
 
     @property
     def is_file(self) -> bool:
@@ -252,7 +247,7 @@ class Publication(models.Model):
         return f"{self.item.code} {self.published_at:%Y-%m-%d}"
 
 
-class ItemEvent(models.Model):
+class ItemEvent(AppendOnlyModel):
     """One step in an item's life (who, when, from, to, note). Written once, never changed."""
 
     class Kind(models.TextChoices):
@@ -285,14 +280,6 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code} {self.kind}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("Item events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Item events cannot be deleted.")
 
     @property
     def is_transition(self) -> bool:

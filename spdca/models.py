@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from core.models import BaseModel
+from core.models import AppendOnlyModel, BaseModel
 from core.storage import opaque_name, private_storage
 from ita.models import Assessment, Indicator, Instrument
 
@@ -139,7 +139,7 @@ class Activity(BaseModel):
         return self.title
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(AppendOnlyModel):
     """What an activity achieved by a date. Written once; a later update supersedes it."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")

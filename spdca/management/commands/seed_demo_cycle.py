@@ -203,7 +203,10 @@ class Command(BaseCommand):
 
     def _date_history(self, assessment) -> None:
         """The demo's work happened in FY 2566; date its records so, as if they had been made then,
-        so that forms and reports made today still speak of that year."""
+        so that forms and reports made today still speak of that year.
+
+        Item events and evidence revisions are append-only: only seeding rewrites them, through
+        `rewrite_for_seeding`, and only to move the seeded history back to the year it tells of."""
         tz = timezone.get_current_timezone()
 
         def at(month: int, day: int) -> datetime:
@@ -220,9 +223,9 @@ class Command(BaseCommand):
             ItemEvent.Kind.PUBLISHED: at(3, 31),
         }
         for kind, moment in days.items():
-            events.filter(kind=kind).update(created_at=moment)
+            events.filter(kind=kind).rewrite_for_seeding(created_at=moment)
         Item.objects.filter(assessment=assessment, submitted_at__isnull=False).update(submitted_at=at(3, 20))
-        EvidenceRevision.objects.filter(evidence__item__assessment=assessment).update(created_at=at(3, 15))
+        EvidenceRevision.objects.filter(evidence__item__assessment=assessment).rewrite_for_seeding(created_at=at(3, 15))
         Approval.objects.filter(item__assessment=assessment).update(created_at=at(3, 27))
         Publication.objects.filter(item__assessment=assessment).update(published_at=at(3, 31))
         IITConfirmation.objects.filter(assessment=assessment).update(created_at=at(6, 15))
