@@ -3,17 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User
+from core.forms import DateInput
 from core.uploads import ACCEPT
 from ita.models import Indicator, Instrument, SubIndicator
 from oit.models import Evidence, Item, Publication
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 SMALL_SELECT = {"class": "form-select form-select-sm"}
 

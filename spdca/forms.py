@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import DateInput
 from ita.models import Indicator, Instrument
 from spdca.models import (
     Activity,
@@ -14,13 +15,6 @@ from spdca.models import (
     ProgressUpdate,
     Stage,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def office_people(office):
