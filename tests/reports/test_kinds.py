@@ -286,3 +286,23 @@ def test_what_the_annual_report_could_not_state_stays_with_the_job(demo, django_
     assert job.status == ReportJob.Status.DONE
     assert any("D" in warning for warning in job.warnings)
     assert any("/results" not in warning for warning in job.warnings)
+
+
+def test_a_form_prints_ten_links_and_counts_the_rest(demo):
+    from oit.models import Item
+    from oit.services import evidence_add_link
+
+    staff = member(demo, Role.STAFF)
+    Item.objects.filter(assessment=demo, definition__code="O9").update(status=Item.Status.DRAFT)  # editable again
+    item = Item.objects.select_related("definition", "assessment__office").get(assessment=demo, definition__code="O9")
+    for number in range(14):
+        evidence_add_link(
+            item=item,
+            membership=staff,
+            url=f"https://demo.example/extra/{number}",
+            title=f"ลิงก์ {number}",
+            document_date=datetime.date(2023, 3, 1),
+        )
+    text = flat(build(demo, "oit-forms", item="O9"))
+    assert nfkc("และลิงก์อื่นอีก ๕ รายการ").replace(" ", "") in text.replace(" ", "")
+    assert len(PdfReader(io.BytesIO(build(demo, "oit-forms", item="O9"))).pages) <= 2
