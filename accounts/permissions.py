@@ -1,7 +1,8 @@
 """Access helpers used by every office view.
 
 Someone who is not a member of an office gets 404: the office's pages do not exist for them.
-A member whose role does not allow the action gets 403.
+A member whose role does not allow the action gets 403. The helpers only check: they return what
+they checked and change nothing, neither the request nor the session.
 """
 
 from collections.abc import Iterable
@@ -25,7 +26,4 @@ def get_membership_or_404(request: HttpRequest, office_slug: str, *, roles: Iter
         raise Http404("No such office.")
     if roles is not None and membership.role not in set(roles):
         raise PermissionDenied("Your role in this office does not allow this.")
-    if request.session.get("current_office") != office_slug:  # write the session only on a change
-        request.session["current_office"] = office_slug
-    request.membership = membership
     return membership

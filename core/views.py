@@ -1,7 +1,21 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+
+def error_messages(request: HttpRequest, refusal: ValidationError | BaseForm) -> None:
+    """Show a refusal on the next page: a service's ValidationError, or every error of an invalid
+    form, for views that redirect back instead of showing the form again."""
+    if isinstance(refusal, BaseForm):
+        texts = [text for errors in refusal.errors.values() for text in errors]
+    else:
+        texts = refusal.messages
+    for text in texts:
+        messages.error(request, text)
 
 
 @require_GET

@@ -167,6 +167,25 @@ def result_enter(
     return result
 
 
+@transaction.atomic
+def target_band_update(*, assessment: Assessment, membership: Membership, target_band: RatingBand | None) -> Assessment:
+    """Set the rating level the office aims for this year (None: no target)."""
+    if not membership.is_admin or assessment.office_id != membership.office_id:
+        raise PermissionDenied(_("Only the office's administrators set the target level."))
+    if target_band is not None and target_band.framework_id != assessment.framework_id:
+        raise ValidationError(_("The level belongs to another year's framework."), code="framework")
+    assessment.target_band = target_band
+    assessment.save(update_fields=["target_band", "updated_at"])
+    audit_record(
+        office=assessment.office,
+        actor=membership.user,
+        action="results.target",
+        summary=f"Target level {assessment.fiscal_year}: {target_band or '-'}",
+        obj=assessment,
+    )
+    return assessment
+
+
 # --- import --------------------------------------------------------------------------------
 
 # Problems are listed up to this many, and the rest counted: the page stays short however bad the file.

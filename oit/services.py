@@ -17,7 +17,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Unit
+from accounts.models import Membership, Office, Unit
+from accounts.services import audit_record
 from core.uploads import check_upload
 from ita.models import Assessment, ItemRequirement
 from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication, RequirementCheck
@@ -158,6 +159,39 @@ def items_assign(
         _event(locked, membership, ItemEvent.Kind.ASSIGNED, note=note)
         count += 1
     return count
+
+
+# --- the office's OIT settings --------------------------------------------------------------
+
+OIT_SETTINGS_FIELDS = ("oit_required_approvals", "oit_committee_publishes")
+
+
+@transaction.atomic
+def office_oit_settings_update(
+    *, office: Office, membership: Membership, oit_required_approvals: int, oit_committee_publishes: bool
+) -> Office:
+    """How many approvals an item needs, and whether committee members may publish."""
+    _require(
+        membership.is_admin and membership.office_id == office.pk,
+        _("Only the office's administrators change its OIT settings."),
+    )
+    office = Office.objects.select_for_update().get(pk=office.pk)  # a bound form may have changed the caller's copy
+    values = {"oit_required_approvals": oit_required_approvals, "oit_committee_publishes": oit_committee_publishes}
+    changed = [name for name in OIT_SETTINGS_FIELDS if getattr(office, name) != values[name]]
+    if changed:
+        for name in changed:
+            setattr(office, name, values[name])
+        office.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            office=office,
+            actor=membership.user,
+            action="office.oit_settings",
+            summary=f"OIT settings: {oit_required_approvals} approvals per item, "
+            f"committee publishes: {'yes' if oit_committee_publishes else 'no'}",
+            obj=office,
+            data={name: values[name] for name in changed},
+        )
+    return office
 
 
 # --- evidence ------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
-from ita.access import get_assessment_or_404
+from core.views import error_messages
+from ita.access import assessment_context, get_assessment_or_404
 from oit import services, whatif
 from oit.files import revision_response
 from oit.forms import (
@@ -29,22 +30,21 @@ from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Pu
 from oit.selectors import item_status_summary
 
 ITEM_LIST_RELATED = ["definition__sub_indicator__indicator", "unit"]
+REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
 
 
-def _get_item(request, office_slug: str, fiscal_year: int, code: str, *, roles=None) -> tuple[Item, Membership]:
+def _get_item_for_user(
+    request, office_slug: str, fiscal_year: int, code: str, *, roles=None
+) -> tuple[Item, Membership]:
     """The item of the office's assessment, for a member whose role is allowed."""
-    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=roles)
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=roles)
     item = get_object_or_404(
         Item.objects.select_related("definition__sub_indicator__indicator", "unit", "submitted_by"),
         assessment=assessment,
         definition__code=code,
     )
     item.assessment = assessment  # already loaded with its office and framework
-    return item, request.membership
-
-
-def _list_context(assessment, items, **extra) -> dict:
-    return {"assessment": assessment, "office": assessment.office, "items": items, **extra}
+    return item, membership
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -53,21 +53,20 @@ def _list_context(assessment, items, **extra) -> dict:
 @login_required
 def item_list(request, office_slug, fiscal_year):
     """The assessment's items grouped by indicator and sub-indicator, filtered by the form."""
-    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
     form = ItemFilterForm(request.GET or None, assessment=assessment)
     items = form.filter(assessment.oit_items.select_related(*ITEM_LIST_RELATED).prefetch_related("assignees"))
     return render(
         request,
         "oit/item_list.html",
-        _list_context(assessment, items, form=form, today=timezone.localdate(), membership=request.membership),
+        assessment_context(assessment, membership, items=items, form=form, today=timezone.localdate()),
     )
 
 
 @login_required
 def item_mine(request, office_slug, fiscal_year):
     """The items the member prepares: their unit's and those they are named on."""
-    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
-    membership = request.membership
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
     mine = Q(assignees=request.user)
     if membership.unit_id:
         mine |= Q(unit_id=membership.unit_id)
@@ -81,14 +80,14 @@ def item_mine(request, office_slug, fiscal_year):
     return render(
         request,
         "oit/item_mine.html",
-        _list_context(assessment, items, today=timezone.localdate(), membership=membership),
+        assessment_context(assessment, membership, items=items, today=timezone.localdate()),
     )
 
 
 @login_required
 def review_queue(request, office_slug, fiscal_year):
     """Submitted items waiting for the committee, oldest first, and approved items to publish."""
-    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN, Role.COMMITTEE])
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=REVIEWERS)
     items = assessment.oit_items.select_related(*ITEM_LIST_RELATED, "submitted_by").annotate(
         approval_count=Count("approvals", filter=Q(approvals__review_round=F("review_round"))),
         approved_by_me=Count(
@@ -98,12 +97,12 @@ def review_queue(request, office_slug, fiscal_year):
     return render(
         request,
         "oit/item_review_queue.html",
-        _list_context(
+        assessment_context(
             assessment,
-            items.filter(status=Item.Status.SUBMITTED).order_by("submitted_at"),
+            membership,
+            items=items.filter(status=Item.Status.SUBMITTED).order_by("submitted_at"),
             approved=items.filter(status=Item.Status.APPROVED),
             needed=assessment.office.oit_required_approvals,
-            membership=request.membership,
         ),
     )
 
@@ -112,7 +111,7 @@ def review_queue(request, office_slug, fiscal_year):
 def item_progress(request, office_slug, fiscal_year):
     """Counts by status per indicator and sub-indicator, the OIT score they predict, and a what-if
     of the year's total and rating from expected IIT and EIT scores."""
-    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
     summary = item_status_summary(assessment)
     form = WhatIfForm(request.GET if "iit" in request.GET else None, initial=whatif.expected_defaults(assessment))
     expected = form.cleaned_data if form.is_bound and form.is_valid() else form.initial
@@ -125,7 +124,7 @@ def item_progress(request, office_slug, fiscal_year):
     return render(
         request,
         "oit/item_progress.html",
-        {"assessment": assessment, "office": assessment.office, "summary": summary, "form": form, "whatif": result},
+        assessment_context(assessment, membership, summary=summary, form=form, whatif=result),
     )
 
 
@@ -133,7 +132,7 @@ def item_progress(request, office_slug, fiscal_year):
 def item_export_csv(request, office_slug, fiscal_year):
     from oit import export
 
-    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    assessment, _membership = get_assessment_or_404(request, office_slug, fiscal_year)
     rows = export.export_rows(assessment, base_url=request.build_absolute_uri("/").rstrip("/"))
     return _download(export.render_csv(rows), "text/csv; charset=utf-8", f"oit-{assessment.fiscal_year}.csv")
 
@@ -142,7 +141,7 @@ def item_export_csv(request, office_slug, fiscal_year):
 def item_export_xlsx(request, office_slug, fiscal_year):
     from oit import export
 
-    assessment = get_assessment_or_404(request, office_slug, fiscal_year)
+    assessment, _membership = get_assessment_or_404(request, office_slug, fiscal_year)
     rows = export.export_rows(assessment, base_url=request.build_absolute_uri("/").rstrip("/"))
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(export.render_xlsx(rows), content_type, f"oit-{assessment.fiscal_year}.xlsx")
@@ -160,14 +159,14 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def item_assign(request, office_slug, fiscal_year):
     """Assign items, one by one or a whole sub-indicator, to a unit and responsible staff."""
-    assessment = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
     form = AssignForm(request.POST or None, assessment=assessment, initial=_assign_initial(request, assessment))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             count = services.items_assign(
                 items=data["selected"],
-                membership=request.membership,
+                membership=membership,
                 unit=data["unit"],
                 assignees=data["assignees"],
                 due_date=data["due_date"],
@@ -180,11 +179,7 @@ def item_assign(request, office_slug, fiscal_year):
             if len(data["selected"]) == 1 and next_url == "item":
                 return redirect(data["selected"][0].get_absolute_url())
             return redirect("oit:item-list", office_slug, fiscal_year)
-    return render(
-        request,
-        "oit/item_assign.html",
-        {"assessment": assessment, "office": assessment.office, "form": form, "membership": request.membership},
-    )
+    return render(request, "oit/item_assign.html", assessment_context(assessment, membership, form=form))
 
 
 def _assign_initial(request, assessment) -> dict:
@@ -203,10 +198,10 @@ def office_oit_settings(request, office_slug):
     office = membership.office
     form = OfficeOitSettingsForm(request.POST or None, instance=office)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.office_oit_settings_update(office=office, membership=membership, **form.cleaned_data)
         messages.success(request, _("Settings saved."))
         return redirect("oit:office-settings", office_slug)
-    return render(request, "oit/office_settings.html", {"office": office, "form": form})
+    return render(request, "oit/office_settings.html", {"office": office, "membership": membership, "form": form})
 
 
 # --- one item ------------------------------------------------------------------------------
@@ -215,7 +210,7 @@ def office_oit_settings(request, office_slug):
 @login_required
 def item_detail(request, office_slug, fiscal_year, code):
     """The item's evidence, checklist, review actions and timeline."""
-    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
     return _render_detail(request, item, membership)
 
 
@@ -234,33 +229,32 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
     live = Publication.objects.filter(item=item, withdrawn_at__isnull=True).first()
     events = list(item.events.select_related("actor"))
     version = {"version": item.version}
-    context = {
-        "assessment": item.assessment,
-        "office": item.assessment.office,
-        "item": item,
-        "membership": membership,
-        "evidence": evidence,
-        "checks": checks,
-        "assignees": assignees,
-        "approvals": approvals,
-        "needed": item.assessment.office.oit_required_approvals,
-        "approved_by_me": any(approval.reviewer_id == membership.user_id for approval in approvals),
-        "live_publication": live,
-        "events": events,
-        "return_note": _return_note(item, events),
-        "can_edit": can_edit,
-        "can_review": membership.can_review and item.status in (Item.Status.SUBMITTED, Item.Status.APPROVED),
-        "can_publish": item.can_publish(membership),
-        "is_overdue": item.is_overdue(),
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(item=item),
-        "contents_form": forms.get("contents_form") or ContentsForm(item=item, checks=checks, evidence=evidence),
-        "review_form": forms.get("review_form") or ReviewChecksForm(item=item, checks=checks),
-        "submit_form": TransitionForm(initial=version, auto_id="submit_%s"),
-        "approve_form": TransitionForm(initial=version, auto_id="approve_%s"),
-        "return_form": ReasonForm(initial=version, auto_id="return_%s"),
-        "unpublish_form": ReasonForm(initial=version, auto_id="unpublish_%s"),
-        "comment_form": CommentForm(),
-    }
+    context = assessment_context(
+        item.assessment,
+        membership,
+        item=item,
+        evidence=evidence,
+        checks=checks,
+        assignees=assignees,
+        approvals=approvals,
+        needed=item.assessment.office.oit_required_approvals,
+        approved_by_me=any(approval.reviewer_id == membership.user_id for approval in approvals),
+        live_publication=live,
+        events=events,
+        return_note=_return_note(item, events),
+        can_edit=can_edit,
+        can_review=membership.can_review and item.status in (Item.Status.SUBMITTED, Item.Status.APPROVED),
+        can_publish=item.can_publish(membership),
+        is_overdue=item.is_overdue(),
+        evidence_form=forms.get("evidence_form") or EvidenceForm(item=item),
+        contents_form=forms.get("contents_form") or ContentsForm(item=item, checks=checks, evidence=evidence),
+        review_form=forms.get("review_form") or ReviewChecksForm(item=item, checks=checks),
+        submit_form=TransitionForm(initial=version, auto_id="submit_%s"),
+        approve_form=TransitionForm(initial=version, auto_id="approve_%s"),
+        return_form=ReasonForm(initial=version, auto_id="return_%s"),
+        unpublish_form=ReasonForm(initial=version, auto_id="unpublish_%s"),
+        comment_form=CommentForm(),
+    )
     return render(request, "oit/item_detail.html", context, status=status)
 
 
@@ -275,7 +269,7 @@ def _return_note(item: Item, events: list) -> object | None:
 @login_required
 def evidence_download(request, office_slug, fiscal_year, code, revision_id):
     """Any member of the office may read its evidence; nobody else, whatever the URL."""
-    item, _membership = _get_item(request, office_slug, fiscal_year, code)
+    item, _membership = _get_item_for_user(request, office_slug, fiscal_year, code)
     revision = get_object_or_404(EvidenceRevision, pk=revision_id, evidence__item=item)
     return revision_response(revision)
 
@@ -283,7 +277,7 @@ def evidence_download(request, office_slug, fiscal_year, code, revision_id):
 @login_required
 @require_POST
 def evidence_add(request, office_slug, fiscal_year, code):
-    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
     form = EvidenceForm(request.POST, request.FILES, item=item)
     if form.is_valid():
         data = form.cleaned_data
@@ -311,16 +305,21 @@ def evidence_add(request, office_slug, fiscal_year, code):
 @login_required
 @require_POST
 def evidence_remove(request, office_slug, fiscal_year, code, evidence_id):
-    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
     evidence = get_object_or_404(Evidence, pk=evidence_id, item=item)
-    return _run(request, item, lambda: services.evidence_remove(evidence=evidence, membership=membership),
-                _("“%(title)s” removed.") % {"title": evidence.title})  # fmt: skip
+    try:
+        services.evidence_remove(evidence=evidence, membership=membership)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("“%(title)s” removed.") % {"title": evidence.title})
+    return redirect(item)
 
 
 @login_required
 @require_POST
 def item_contents(request, office_slug, fiscal_year, code):
-    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
     evidence = list(item.evidence.filter(removed_at__isnull=True))
     checks = list(item.checks.select_related("requirement"))
     form = ContentsForm(request.POST, item=item, checks=checks, evidence=evidence)
@@ -350,112 +349,127 @@ def item_contents(request, office_slug, fiscal_year, code):
 @login_required
 @require_POST
 def item_review_checks(request, office_slug, fiscal_year, code):
-    item, membership = _get_item(request, office_slug, fiscal_year, code, roles=[Role.ADMIN, Role.COMMITTEE])
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code, roles=REVIEWERS)
     checks = list(item.checks.select_related("requirement"))
     form = ReviewChecksForm(request.POST, item=item, checks=checks)
     if not form.is_valid():
         return _render_detail(request, item, membership, status=400, review_form=form)
-    return _run(
-        request,
-        item,
-        lambda: services.item_review_checks(
-            item=item, membership=membership, expected_version=form.cleaned_data["version"], ok_ids=form.ok_ids()
-        ),
-        _("Review checklist saved."),
-    )
-
-
-def _transition(request, office_slug, fiscal_year, code, action, success, *, form_class=TransitionForm, roles=None):
-    item, membership = _get_item(request, office_slug, fiscal_year, code, roles=roles)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(item)
-    data = form.cleaned_data
-    return _run(
-        request,
-        item,
-        lambda: action(item=item, membership=membership, expected_version=data["version"], note=data["note"]),
-        success,
-    )
-
-
-def _run(request, item: Item, change, success: str) -> HttpResponse:
-    """Call a service; show its refusal as a message. Either way, back to the item (PRG)."""
     try:
-        change()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        services.item_review_checks(
+            item=item, membership=membership, expected_version=form.cleaned_data["version"], ok_ids=form.ok_ids()
+        )
+    except ValidationError as exc:  # a stale version among them: the page shows what is there now
+        error_messages(request, exc)
     else:
-        messages.success(request, success)
+        messages.success(request, _("Review checklist saved."))
     return redirect(item)
+
+
+# --- the workflow: each action shows a service's refusal (a stale version, a wrong status) as a
+# message on the item's page, and goes back there either way (PRG) --------------------------
 
 
 @login_required
 @require_POST
 def item_submit(request, office_slug, fiscal_year, code):
-    return _transition(request, office_slug, fiscal_year, code, services.item_submit, _("Sent to the committee."))
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form)
+        return redirect(item)
+    data = form.cleaned_data
+    try:
+        services.item_submit(item=item, membership=membership, expected_version=data["version"], note=data["note"])
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("Sent to the committee."))
+    return redirect(item)
 
 
 @login_required
 @require_POST
 def item_return(request, office_slug, fiscal_year, code):
-    def action(*, note, **kwargs):
-        return services.item_return(reason=note, **kwargs)
-
-    return _transition(
-        request, office_slug, fiscal_year, code, action, _("Returned to the unit."),
-        form_class=ReasonForm, roles=[Role.ADMIN, Role.COMMITTEE],
-    )  # fmt: skip
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code, roles=REVIEWERS)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form)
+        return redirect(item)
+    data = form.cleaned_data
+    try:
+        services.item_return(item=item, membership=membership, expected_version=data["version"], reason=data["note"])
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("Returned to the unit."))
+    return redirect(item)
 
 
 @login_required
 @require_POST
 def item_approve(request, office_slug, fiscal_year, code):
-    return _transition(
-        request, office_slug, fiscal_year, code, services.item_approve, _("Approval recorded."),
-        roles=[Role.ADMIN, Role.COMMITTEE],
-    )  # fmt: skip
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code, roles=REVIEWERS)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form)
+        return redirect(item)
+    data = form.cleaned_data
+    try:
+        services.item_approve(item=item, membership=membership, expected_version=data["version"], note=data["note"])
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("Approval recorded."))
+    return redirect(item)
 
 
 @login_required
 @require_POST
 def item_publish(request, office_slug, fiscal_year, code):
-    def action(*, note, **kwargs):
-        return services.item_publish(**kwargs)
-
-    return _transition(
-        request, office_slug, fiscal_year, code, action, _("Published on the office's public page."),
-        roles=[Role.ADMIN, Role.COMMITTEE],
-    )  # fmt: skip
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code, roles=REVIEWERS)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form)
+        return redirect(item)
+    try:
+        services.item_publish(item=item, membership=membership, expected_version=form.cleaned_data["version"])
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("Published on the office's public page."))
+    return redirect(item)
 
 
 @login_required
 @require_POST
 def item_unpublish(request, office_slug, fiscal_year, code):
-    def action(*, note, **kwargs):
-        return services.item_unpublish(reason=note, **kwargs)
-
-    return _transition(
-        request, office_slug, fiscal_year, code, action, _("Taken off the public page and returned to the unit."),
-        form_class=ReasonForm, roles=[Role.ADMIN, Role.COMMITTEE],
-    )  # fmt: skip
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code, roles=REVIEWERS)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form)
+        return redirect(item)
+    data = form.cleaned_data
+    try:
+        services.item_unpublish(item=item, membership=membership, expected_version=data["version"], reason=data["note"])
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("Taken off the public page and returned to the unit."))
+    return redirect(item)
 
 
 @login_required
 @require_POST
 def item_comment(request, office_slug, fiscal_year, code):
-    item, membership = _get_item(request, office_slug, fiscal_year, code)
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The comment is empty."))
         return redirect(item)
-    return _run(
-        request,
-        item,
-        lambda: services.item_comment(item=item, membership=membership, text=form.cleaned_data["text"]),
-        _("Comment added."),
-    )
+    try:
+        services.item_comment(item=item, membership=membership, text=form.cleaned_data["text"])
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("Comment added."))
+    return redirect(item)

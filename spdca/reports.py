@@ -13,8 +13,7 @@ from ita.analysis import office_analysis
 from ita.respondents import eit_counts_with_running_total, respondent_progress
 from oit.models import Item
 from spdca.models import AnnualReportText, Finding, Improvement, Outcome, ProgressUpdate
-from spdca.selectors import annual_report_problems, stages_work
-from spdca.services import activities_with_progress, uncovered_findings
+from spdca.selectors import activities_with_progress, annual_report_problems, stages_work, uncovered_findings
 
 CHART_YEARS = 5  # the chart's bar colours, and the room on an A4 page
 

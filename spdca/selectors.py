@@ -1,4 +1,7 @@
-"""What the records say about the cycle, for pages and documents that must agree with them.
+"""What the records say about the cycle, read for pages and documents; nothing here writes.
+
+The plan and its coverage, the gates that say whether a stage may close, the points to develop
+proposed from last year's results, and the facts an outcome may state.
 
 A stage's recorded status is what an administrator last set; its work is what the office recorded
 in it. Documents print the status the work supports, and list every place where the two differ,
@@ -7,15 +10,185 @@ so that a report never calls a stage "not started" beside a plan carried out in 
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
+from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ita.models import Assessment
+from ita.models import Assessment, Indicator
 from ita.respondents import respondent_progress
+from ita.results import previous_summary
 from oit.models import Item
-from spdca.models import Stage
-from spdca.services import GATES, activities_with_progress
+from spdca.models import Activity, Finding, ProgressUpdate, Stage
+
+# --- the plan and its coverage ---------------------------------------------------------------
+
+
+def uncovered_findings(assessment: Assessment) -> list[Finding]:
+    """Points to develop that no activity of the plan addresses, neither by naming the finding nor
+    by working on its indicator."""
+    indicators = Activity.indicators.through.objects.filter(activity__assessment=assessment).values("indicator_id")
+    return list(
+        assessment.findings.filter(kind=Finding.Kind.DEVELOP)
+        .annotate(n=Count("activities"))
+        .filter(n=0)
+        .exclude(indicator_id__in=indicators)
+        .select_related("instrument", "indicator")
+    )
+
+
+def activities_with_progress(assessment: Assessment) -> list[Activity]:
+    """The plan's activities, each with `percent` from its latest update (0 without one)."""
+    latest = ProgressUpdate.objects.filter(activity=OuterRef("pk")).order_by("-date", "-id")
+    activities = (
+        assessment.activities.select_related("unit", "responsible")
+        .prefetch_related("findings", "indicators")
+        .annotate(
+            latest_percent=Subquery(latest.values("percent")[:1]), latest_date=Subquery(latest.values("date")[:1])
+        )
+    )
+    result = list(activities)
+    for activity in result:
+        activity.percent = activity.latest_percent or 0
+    return result
+
+
+# --- stages and their gates ------------------------------------------------------------------
+
+
+def gate_problems(stage: Stage) -> list[str]:
+    """Why the stage may not be closed yet (empty when it may)."""
+    return GATES[stage.code](stage.assessment)
+
+
+def _gate_s(assessment: Assessment) -> list[str]:
+    problems = []
+    if not hasattr(assessment, "analysis_meeting"):
+        problems.append(_("The analysis meeting is not recorded."))
+    if not assessment.findings.filter(kind=Finding.Kind.DEVELOP).exists():
+        problems.append(_("No point to develop has been recorded."))
+    return problems
+
+
+def _gate_p(assessment: Assessment) -> list[str]:
+    problems = []
+    if not assessment.activities.exists():
+        problems.append(_("The plan has no activity."))
+    uncovered = uncovered_findings(assessment)
+    if uncovered:
+        problems.append(_("%(count)d points to develop have no activity.") % {"count": len(uncovered)})
+    return problems
+
+
+def _gate_d(assessment: Assessment) -> list[str]:
+    unfinished = [activity for activity in activities_with_progress(assessment) if activity.percent < 100]
+    if unfinished:
+        return [_("%(count)d activities are not complete.") % {"count": len(unfinished)}]
+    return []
+
+
+def _gate_c(assessment: Assessment) -> list[str]:
+    problems = []
+    open_items = assessment.oit_items.exclude(status__in=Item.PASSED).count()
+    if open_items:
+        problems.append(_("%(count)d OIT items are not approved.") % {"count": open_items})
+    for progress in respondent_progress(assessment):
+        if not progress.reached:
+            problems.append(
+                _("%(code)s respondents: %(done)d of %(required)s.")
+                % {"code": progress.code, "done": progress.done, "required": progress.required or "?"}
+            )
+    return problems
+
+
+def _gate_a(assessment: Assessment) -> list[str]:
+    if not assessment.improvements.exists() and not assessment.lessons.exists():
+        return [_("No improvement or lesson learned has been recorded.")]
+    return []
+
+
+GATES = {"S": _gate_s, "P": _gate_p, "D": _gate_d, "C": _gate_c, "A": _gate_a}
+
+
+# --- S: points to develop proposed from last year's results ----------------------------------
+
+
+@dataclass
+class Proposal:
+    """A point to develop the app suggests from last year's official results."""
+
+    indicator: Indicator  # this year's indicator of the same number
+    score: Decimal
+    reason: str
+    exists: bool  # already recorded as a finding
+
+
+def proposals(assessment: Assessment) -> list[Proposal]:
+    """Last year's weakest indicator of each instrument and those below this year's target level."""
+    found = previous_summary(assessment)
+    if found is None:
+        return []
+    previous, summary = found
+    indicators = {i.number: i for i in assessment.framework.indicators.select_related("instrument")}
+    recorded = set(assessment.findings.filter(kind=Finding.Kind.DEVELOP).values_list("indicator__number", flat=True))
+    target = assessment.target_band
+    suggested: dict[int, Proposal] = {}
+    by_instrument: dict[str, tuple] = {}
+    for indicator, score in summary.indicators:
+        code = indicator.instrument.code
+        if code not in by_instrument or score < by_instrument[code][1]:
+            by_instrument[code] = (indicator, score)
+    for indicator, score in by_instrument.values():
+        if indicator.number in indicators:
+            reason = _("the weakest %(instrument)s indicator in %(year)s") % {
+                "instrument": indicator.instrument.code, "year": previous.fiscal_year}  # fmt: skip
+            suggested[indicator.number] = Proposal(
+                indicators[indicator.number], score, reason, indicator.number in recorded
+            )
+    if target is not None:
+        for indicator, score in summary.indicators:
+            if score < target.min_total and indicator.number in indicators and indicator.number not in suggested:
+                reason = _("below the target level %(level)s") % {"level": target.label}
+                suggested[indicator.number] = Proposal(
+                    indicators[indicator.number], score, reason, indicator.number in recorded
+                )
+    return sorted(suggested.values(), key=lambda proposal: proposal.indicator.number)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeHint:
+    """A fact of the year the admin may state as a quantitative outcome."""
+
+    text: str
+    met: bool
+
+
+def outcome_hints(assessment: Assessment) -> list[OutcomeHint]:
+    hints = []
+    for progress in respondent_progress(assessment):
+        hints.append(
+            OutcomeHint(
+                _("%(code)s respondents: %(done)d of the %(required)s required.")
+                % {"code": progress.code, "done": progress.done, "required": progress.required or "?"},
+                progress.reached,
+            )
+        )
+    items = assessment.oit_items.count()
+    published = assessment.oit_items.filter(status=Item.Status.PUBLISHED).count()
+    hints.append(
+        OutcomeHint(
+            _("OIT: %(published)d of %(items)d items published.") % {"published": published, "items": items},
+            published == items,
+        )
+    )
+    return hints
+
+
+# --- what documents may state ----------------------------------------------------------------
 
 STAGE_PAGES = {
     "S": "spdca:stage-s",

@@ -1,26 +1,26 @@
-"""The SPDCA cycle of an assessment: its stages and gates, the S-stage findings, the plan and the
-carry-over of unfinished work into next year's cycle."""
+"""Changes to the SPDCA cycle of an assessment: its stages, the S-stage meeting and findings, the
+plan and its progress, improvements, lessons and outcomes, and the carry-over of unfinished work
+into next year's cycle. What the cycle's records say (gates, proposals, coverage) is read in
+spdca.selectors.
+
+Every change checks the member's role, writes, and records its event in the office's activity
+log, in one transaction.
+"""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from accounts.services import audit_record
 from core.uploads import check_upload
 from ita.compare import framework_diff
 from ita.models import Assessment, Indicator
-from ita.respondents import respondent_progress
-from ita.results import previous_summary
 from oit import services as oit_services
-from oit.models import Item
 from spdca.models import (
     Activity,
     AnnualReportText,
@@ -28,20 +28,31 @@ from spdca.models import (
     Finding,
     Improvement,
     Lesson,
+    Meeting,
+    Outcome,
     ProgressUpdate,
     Stage,
 )
+from spdca.selectors import gate_problems
 
 # Each stage's default dates come from one milestone of the year's calendar.
 STAGE_MILESTONES = {"S": "prepare", "P": "register", "D": "oit_collect", "C": "perception", "A": "act"}
 
 
-def _require_admin(membership: Membership) -> None:
+def _require_admin(membership: Membership, assessment: Assessment) -> None:
+    """Only the office's administrators change its cycle."""
+    if assessment.office_id != membership.office_id:
+        raise PermissionDenied("The assessment belongs to another office.")
     if not membership.is_admin:
         raise PermissionDenied(_("Only the office's administrators change the cycle."))
 
 
-# --- setting up a new assessment -----------------------------------------------------------
+def _audit(membership: Membership, action: str, obj: models.Model, summary: str) -> None:
+    """Record a change of the cycle in the office's activity log."""
+    audit_record(office=membership.office, actor=membership.user, action=action, summary=summary[:200], obj=obj)
+
+
+# --- setting up a new assessment -------------------------------------------------------------
 
 
 def stages_create_for_assessment(*, assessment: Assessment) -> None:
@@ -83,61 +94,7 @@ def carry_over_for_assessment(*, assessment: Assessment) -> None:
     )
 
 
-# --- stages and their gates ----------------------------------------------------------------
-
-
-def gate_problems(stage: Stage) -> list[str]:
-    """Why the stage may not be closed yet (empty when it may)."""
-    return GATES[stage.code](stage.assessment)
-
-
-def _gate_s(assessment: Assessment) -> list[str]:
-    problems = []
-    if not hasattr(assessment, "analysis_meeting"):
-        problems.append(_("The analysis meeting is not recorded."))
-    if not assessment.findings.filter(kind=Finding.Kind.DEVELOP).exists():
-        problems.append(_("No point to develop has been recorded."))
-    return problems
-
-
-def _gate_p(assessment: Assessment) -> list[str]:
-    problems = []
-    if not assessment.activities.exists():
-        problems.append(_("The plan has no activity."))
-    uncovered = uncovered_findings(assessment)
-    if uncovered:
-        problems.append(_("%(count)d points to develop have no activity.") % {"count": len(uncovered)})
-    return problems
-
-
-def _gate_d(assessment: Assessment) -> list[str]:
-    unfinished = [activity for activity in activities_with_progress(assessment) if activity.percent < 100]
-    if unfinished:
-        return [_("%(count)d activities are not complete.") % {"count": len(unfinished)}]
-    return []
-
-
-def _gate_c(assessment: Assessment) -> list[str]:
-    problems = []
-    open_items = assessment.oit_items.exclude(status__in=Item.PASSED).count()
-    if open_items:
-        problems.append(_("%(count)d OIT items are not approved.") % {"count": open_items})
-    for progress in respondent_progress(assessment):
-        if not progress.reached:
-            problems.append(
-                _("%(code)s respondents: %(done)d of %(required)s.")
-                % {"code": progress.code, "done": progress.done, "required": progress.required or "?"}
-            )
-    return problems
-
-
-def _gate_a(assessment: Assessment) -> list[str]:
-    if not assessment.improvements.exists() and not assessment.lessons.exists():
-        return [_("No improvement or lesson learned has been recorded.")]
-    return []
-
-
-GATES = {"S": _gate_s, "P": _gate_p, "D": _gate_d, "C": _gate_c, "A": _gate_a}
+# --- stages ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -153,7 +110,10 @@ def stage_update(
     override_reason: str = "",
 ) -> Stage:
     """Change a stage. Closing it while its gate is not met needs a reason, which is recorded."""
-    _require_admin(membership)
+    # Re-read under a lock: a bound form has already changed the caller's copy, and two closings
+    # at once must not both skip the gate.
+    stage = Stage.objects.select_for_update(of=("self",)).select_related("assessment__office").get(pk=stage.pk)
+    _require_admin(membership, stage.assessment)
     if start and end and end < start:
         raise ValidationError(_("The end is before the start."))
     override_reason = override_reason.strip()
@@ -186,49 +146,32 @@ def stage_update(
     return stage
 
 
-# --- S: findings proposed from last year's results -----------------------------------------
+# --- S: the analysis meeting and its findings ------------------------------------------------
+
+MEETING_FIELDS = ("date", "place", "attendees", "minutes")
 
 
-@dataclass
-class Proposal:
-    """A point to develop the app suggests from last year's official results."""
-
-    indicator: Indicator  # this year's indicator of the same number
-    score: Decimal
-    reason: str
-    exists: bool  # already recorded as a finding
-
-
-def proposals(assessment: Assessment) -> list[Proposal]:
-    """Last year's weakest indicator of each instrument and those below this year's target level."""
-    found = previous_summary(assessment)
-    if found is None:
-        return []
-    previous, summary = found
-    indicators = {i.number: i for i in assessment.framework.indicators.select_related("instrument")}
-    recorded = set(assessment.findings.filter(kind=Finding.Kind.DEVELOP).values_list("indicator__number", flat=True))
-    target = assessment.target_band
-    suggested: dict[int, Proposal] = {}
-    by_instrument: dict[str, tuple] = {}
-    for indicator, score in summary.indicators:
-        code = indicator.instrument.code
-        if code not in by_instrument or score < by_instrument[code][1]:
-            by_instrument[code] = (indicator, score)
-    for indicator, score in by_instrument.values():
-        if indicator.number in indicators:
-            reason = _("the weakest %(instrument)s indicator in %(year)s") % {
-                "instrument": indicator.instrument.code, "year": previous.fiscal_year}  # fmt: skip
-            suggested[indicator.number] = Proposal(
-                indicators[indicator.number], score, reason, indicator.number in recorded
-            )
-    if target is not None:
-        for indicator, score in summary.indicators:
-            if score < target.min_total and indicator.number in indicators and indicator.number not in suggested:
-                reason = _("below the target level %(level)s") % {"level": target.label}
-                suggested[indicator.number] = Proposal(
-                    indicators[indicator.number], score, reason, indicator.number in recorded
-                )
-    return sorted(suggested.values(), key=lambda proposal: proposal.indicator.number)
+@transaction.atomic
+def meeting_save(
+    *,
+    assessment: Assessment,
+    membership: Membership,
+    date: date,
+    place: str,
+    attendees: str = "",
+    minutes: str = "",
+    files: Iterable[UploadedFile] = (),
+) -> Meeting:
+    """Record the analysis meeting (one per assessment), adding the minutes, the attendance sheet
+    or photos; the files are checked before anything is saved."""
+    _require_admin(membership, assessment)
+    checked = [(upload, check_upload(upload)) for upload in files]
+    meeting, _created = Meeting.objects.update_or_create(
+        assessment=assessment, defaults={"date": date, "place": place, "attendees": attendees, "minutes": minutes}
+    )
+    _attach(checked, membership, meeting=meeting)
+    _audit(membership, "spdca.meeting_saved", meeting, f"Analysis meeting {meeting.date}")
+    return meeting
 
 
 @transaction.atomic
@@ -242,7 +185,8 @@ def finding_add(
     text: str,
     proposed: bool = False,
 ) -> Finding:
-    _require_admin(membership)
+    """Record a strength or a point to develop, of an indicator or of a whole instrument."""
+    _require_admin(membership, assessment)
     if indicator is not None and indicator.framework_id != assessment.framework_id:
         raise ValidationError(_("The indicator belongs to another year's framework."))
     instrument = indicator.instrument if indicator is not None else instrument
@@ -251,45 +195,50 @@ def finding_add(
     finding = Finding.objects.create(
         assessment=assessment, kind=kind, instrument=instrument, indicator=indicator, text=text, proposed=proposed
     )
-    audit_record(
-        office=assessment.office, actor=membership.user, action="spdca.finding_added", summary=text[:200], obj=finding
-    )
+    _audit(membership, "spdca.finding_added", finding, text)
     return finding
 
 
-# --- P: the plan and its coverage ----------------------------------------------------------
+@transaction.atomic
+def finding_remove(*, finding: Finding, membership: Membership) -> None:
+    """Take a finding back; the activity log keeps what it said."""
+    _require_admin(membership, finding.assessment)
+    _audit(membership, "spdca.finding_removed", finding, finding.text)
+    finding.delete()
 
 
-def uncovered_findings(assessment: Assessment) -> list[Finding]:
-    """Points to develop that no activity of the plan addresses, neither by naming the finding nor
-    by working on its indicator."""
-    indicators = Activity.indicators.through.objects.filter(activity__assessment=assessment).values("indicator_id")
-    return list(
-        assessment.findings.filter(kind=Finding.Kind.DEVELOP)
-        .annotate(n=Count("activities"))
-        .filter(n=0)
-        .exclude(indicator_id__in=indicators)
-        .select_related("instrument", "indicator")
-    )
+# --- P: the plan -----------------------------------------------------------------------------
 
 
-def activities_with_progress(assessment: Assessment) -> list[Activity]:
-    """The plan's activities, each with `percent` from its latest update (0 without one)."""
-    latest = ProgressUpdate.objects.filter(activity=OuterRef("pk")).order_by("-date", "-id")
-    activities = (
-        assessment.activities.select_related("unit", "responsible")
-        .prefetch_related("findings", "indicators")
-        .annotate(
-            latest_percent=Subquery(latest.values("percent")[:1]), latest_date=Subquery(latest.values("date")[:1])
-        )
-    )
-    result = list(activities)
-    for activity in result:
-        activity.percent = activity.latest_percent or 0
-    return result
+@transaction.atomic
+def activity_add(
+    *, activity: Activity, membership: Membership, findings: Iterable[Finding], indicators: Iterable[Indicator]
+) -> Activity:
+    """Add an activity (a validated, unsaved instance of the assessment) to the plan, with the
+    findings and indicators it works on."""
+    _require_admin(membership, activity.assessment)
+    activity.save()
+    activity.findings.set(findings)
+    activity.indicators.set(indicators)
+    _audit(membership, "spdca.activity_added", activity, activity.title)
+    return activity
 
 
-# --- D: progress ---------------------------------------------------------------------------
+@transaction.atomic
+def activity_update(
+    *, activity: Activity, membership: Membership, findings: Iterable[Finding], indicators: Iterable[Indicator]
+) -> Activity:
+    """Save the changes made to an activity of the plan (a validated instance), with the findings
+    and indicators it works on."""
+    _require_admin(membership, activity.assessment)
+    activity.save()
+    activity.findings.set(findings)
+    activity.indicators.set(indicators)
+    _audit(membership, "spdca.activity_changed", activity, activity.title)
+    return activity
+
+
+# --- D: progress -----------------------------------------------------------------------------
 
 
 def can_report_progress(activity: Activity, membership: Membership) -> bool:
@@ -345,14 +294,41 @@ def _attach(checked: list, membership: Membership, **owner) -> None:
         attachment.save()
 
 
+# --- A: improvements, lessons and last year's assignments ------------------------------------
+
+
 @transaction.atomic
-def meeting_attach(*, meeting, membership: Membership, files: Iterable[UploadedFile]) -> None:
-    """Add the minutes, the attendance sheet or photos to the analysis meeting."""
-    _require_admin(membership)
-    _attach([(upload, check_upload(upload)) for upload in files], membership, meeting=meeting)
+def improvement_add(
+    *, assessment: Assessment, membership: Membership, phase: str, cause: str, action: str, owner: User | None = None
+) -> Improvement:
+    """Plan an improvement: what caused the problem and what will be done, by whom."""
+    _require_admin(membership, assessment)
+    improvement = Improvement.objects.create(
+        assessment=assessment, phase=phase, cause=cause, action=action, owner=owner
+    )
+    _audit(membership, "spdca.improvement_added", improvement, improvement.action)
+    return improvement
 
 
-# --- A: improvements, lessons and last year's assignments ----------------------------------
+@transaction.atomic
+def improvement_toggle(*, improvement: Improvement, membership: Membership) -> Improvement:
+    """Mark the improvement done, or open it again."""
+    _require_admin(membership, improvement.assessment)
+    # From the locked row: two clicks at once must give one change each, not the same one twice.
+    improvement.done = not Improvement.objects.select_for_update().values_list("done", flat=True).get(pk=improvement.pk)
+    improvement.save(update_fields=["done", "updated_at"])
+    state = "done" if improvement.done else "reopened"
+    _audit(membership, "spdca.improvement_done", improvement, f"{state}: {improvement.action}")
+    return improvement
+
+
+@transaction.atomic
+def lesson_add(*, assessment: Assessment, membership: Membership, text: str) -> Lesson:
+    """Write down a lesson learned; next year's cycle starts with it."""
+    _require_admin(membership, assessment)
+    lesson = Lesson.objects.create(assessment=assessment, text=text)
+    _audit(membership, "spdca.lesson_added", lesson, lesson.text)
+    return lesson
 
 
 @transaction.atomic
@@ -362,7 +338,7 @@ def assignments_copy(*, assessment: Assessment, membership: Membership) -> int:
     Items are paired by name through the framework comparison, because codes change meaning
     between years (2566 renumbered O1–O43).
     """
-    _require_admin(membership)
+    _require_admin(membership, assessment)
     previous = assessment.previous()
     if previous is None:
         raise ValidationError(_("There is no earlier assessment to copy from."))
@@ -395,39 +371,27 @@ def assignments_copy(*, assessment: Assessment, membership: Membership) -> int:
     return copied
 
 
-# --- results -------------------------------------------------------------------------------
+# --- results ---------------------------------------------------------------------------------
 
 
-@dataclass
-class OutcomeHint:
-    """A fact of the year the admin may state as a quantitative outcome."""
-
-    text: str
-    met: bool
-
-
-def outcome_hints(assessment: Assessment) -> list[OutcomeHint]:
-    hints = []
-    for progress in respondent_progress(assessment):
-        hints.append(
-            OutcomeHint(
-                _("%(code)s respondents: %(done)d of the %(required)s required.")
-                % {"code": progress.code, "done": progress.done, "required": progress.required or "?"},
-                progress.reached,
-            )
-        )
-    items = assessment.oit_items.count()
-    published = assessment.oit_items.filter(status=Item.Status.PUBLISHED).count()
-    hints.append(
-        OutcomeHint(
-            _("OIT: %(published)d of %(items)d items published.") % {"published": published, "items": items},
-            published == items,
-        )
-    )
-    return hints
+@transaction.atomic
+def outcome_add(*, assessment: Assessment, membership: Membership, kind: str, text: str) -> Outcome:
+    """State a quantitative or qualitative outcome of the year, for the annual report."""
+    _require_admin(membership, assessment)
+    outcome = Outcome.objects.create(assessment=assessment, kind=kind, text=text)
+    _audit(membership, "spdca.outcome_added", outcome, outcome.text)
+    return outcome
 
 
-# --- the annual report's own words ---------------------------------------------------------
+@transaction.atomic
+def outcome_remove(*, outcome: Outcome, membership: Membership) -> None:
+    """Take an outcome off the annual report; the activity log keeps what it said."""
+    _require_admin(membership, outcome.assessment)
+    _audit(membership, "spdca.outcome_removed", outcome, outcome.text)
+    outcome.delete()
+
+
+# --- the annual report's own words -----------------------------------------------------------
 
 
 class StaleRecordError(ValidationError):
@@ -452,7 +416,7 @@ def annual_report_text_update(
 ) -> AnnualReportText:
     """Save the preface, introduction, project and ITA Coach of the annual report. A save made
     from a form shown before someone else's save is refused (the typed text stays in the form)."""
-    _require_admin(membership)
+    _require_admin(membership, assessment)
     text, _created = AnnualReportText.objects.select_for_update().get_or_create(assessment=assessment)
     if text.version != expected_version:
         raise StaleRecordError()

@@ -12,7 +12,7 @@ from ita import results
 from ita.models import Framework
 from ita.services import assessment_open
 from oit.models import Item
-from spdca import services
+from spdca import selectors, services
 from spdca.models import Activity, Finding, Improvement, Lesson, Meeting, ProgressUpdate, Stage
 from tests.factories import MembershipFactory, UnitFactory
 from tests.helpers import assert_queries_constant
@@ -78,11 +78,11 @@ def test_an_admin_closes_a_stage_despite_its_gate_with_a_recorded_reason(assessm
 
 
 def test_the_check_gate_names_unapproved_items_and_respondents(assessment, admin_member):
-    problems = services.gate_problems(stage(assessment, "C"))
+    problems = selectors.gate_problems(stage(assessment, "C"))
     assert "43" in problems[0]
     assert len(problems) == 3
     Item.objects.filter(assessment=assessment).update(status=Item.Status.PUBLISHED)
-    assert len(services.gate_problems(stage(assessment, "C"))) == 2
+    assert len(selectors.gate_problems(stage(assessment, "C"))) == 2
 
 
 def test_only_admins_change_stages(assessment, committee_member):
@@ -96,16 +96,16 @@ def test_proposals_from_last_years_results(office, admin_member, framework_2565,
     assessment.target_band = assessment.framework.rating_bands.get(code="excellent")
     assessment.save()
     with translation.override("en"):
-        proposals = services.proposals(assessment)
+        proposals = selectors.proposals(assessment)
     weakest = {p.indicator.number for p in proposals if "weakest" in p.reason}
     assert weakest == {5, 6, 9}  # as the source document found: IIT 5, EIT 6, OIT 9
     assert {p.indicator.number for p in proposals} == {5, 6, 7, 8, 9}  # and those below 95
     develop(assessment, admin_member, 5)
-    assert [p.exists for p in services.proposals(assessment) if p.indicator.number == 5] == [True]
+    assert [p.exists for p in selectors.proposals(assessment) if p.indicator.number == 5] == [True]
 
 
 def test_no_results_no_proposals(assessment):
-    assert services.proposals(assessment) == []
+    assert selectors.proposals(assessment) == []
 
 
 def test_coverage_lists_points_to_develop_without_an_activity(assessment, admin_member):
@@ -114,8 +114,8 @@ def test_coverage_lists_points_to_develop_without_an_activity(assessment, admin_
         assessment=assessment, title="No Gift Policy", start=datetime.date(2023, 1, 1), end=datetime.date(2023, 3, 1)
     )
     activity.findings.add(five)
-    assert services.uncovered_findings(assessment) == [nine]
-    assert len(services.gate_problems(stage(assessment, "P"))) == 1
+    assert selectors.uncovered_findings(assessment) == [nine]
+    assert len(selectors.gate_problems(stage(assessment, "P"))) == 1
 
 
 def test_next_year_gets_unfinished_improvements_and_lessons(office, admin_member, framework_2565, framework_2566):
@@ -181,7 +181,7 @@ def test_adding_an_activity(client, assessment, admin_member, unit):
         "start": "2023-01-01", "end": "2023-03-31",
     }  # fmt: skip
     assert client.post(url(assessment, "spdca:activity-add"), data).status_code == 302
-    assert services.uncovered_findings(assessment) == []
+    assert selectors.uncovered_findings(assessment) == []
     bad = {**data, "end": "2022-12-01"}
     assert client.post(url(assessment, "spdca:activity-add"), bad).status_code == 400
     assert Activity.objects.count() == 1
@@ -230,7 +230,7 @@ def test_the_unit_reports_progress_with_photos(client, assessment, staff_member,
     photo = update.files.get(extension=".png")
     response = client.get(url(assessment, "spdca:attachment-download", photo.pk))
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
-    assert services.activities_with_progress(assessment)[0].percent == 60
+    assert selectors.activities_with_progress(assessment)[0].percent == 60
 
 
 def test_a_bad_file_saves_no_progress(client, assessment, staff_member, unit):
@@ -251,9 +251,9 @@ def test_another_unit_cannot_report_progress(assessment, unit):
 
 def test_the_d_gate_needs_every_activity_complete(assessment, admin_member, unit):
     activity = an_activity(assessment, unit=unit)
-    assert services.gate_problems(stage(assessment, "D"))
+    assert selectors.gate_problems(stage(assessment, "D"))
     services.progress_add(activity=activity, membership=admin_member, date=datetime.date(2023, 3, 1), percent=100)
-    assert services.gate_problems(stage(assessment, "D")) == []
+    assert selectors.gate_problems(stage(assessment, "D")) == []
 
 
 def test_the_timeline_marks_overdue_activities(client, assessment, staff_member, unit):
@@ -292,7 +292,7 @@ def test_improvements_and_lessons_through_the_page(client, assessment, admin_mem
     improvement.refresh_from_db()
     assert improvement.done
     assert client.post(url(assessment, "spdca:lesson-add"), {"text": "เริ่มเร็ว"}).status_code == 302
-    assert services.gate_problems(stage(assessment, "A")) == []
+    assert selectors.gate_problems(stage(assessment, "A")) == []
 
 
 def test_outcomes_for_the_annual_report(client, assessment, admin_member, staff_member):

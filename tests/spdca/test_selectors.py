@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from spdca import services
+from spdca import selectors, services
 from spdca.models import Activity, Finding, Meeting, ProgressUpdate, Stage
 from spdca.selectors import annual_report_problems, stages_work
 
@@ -55,9 +55,9 @@ def test_an_activity_on_the_findings_indicator_covers_the_finding(assessment, ad
     services.finding_add(
         assessment=assessment, membership=admin_member, kind="develop", indicator=indicator, text="รายงานความก้าวหน้า"
     )
-    assert len(services.uncovered_findings(assessment)) == 1
+    assert len(selectors.uncovered_findings(assessment)) == 1
     _activity(assessment, admin_member, indicator, 10)
-    assert services.uncovered_findings(assessment) == []
+    assert selectors.uncovered_findings(assessment) == []
     assert Finding.objects.get().activities.count() == 0  # covered by its indicator, not by name
 
 
