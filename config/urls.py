@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("oit.urls")),
     path("", include("reports.urls")),
     # Last: the public pages start with an office's slug.
-    path("", include("oit.public_urls")),
+    path("", include("public.urls")),
 ]
 
 if settings.DEBUG:

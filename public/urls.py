@@ -1,4 +1,4 @@
-"""The office's public OIT pages: no login, stable URLs that go into the national ITA system.
+"""The office's public pages: no login, stable URLs that go into the national ITA system.
 
 Included last in the root URLconf: `<office-slug>` is a catch-all first segment, which is why
 office slugs may not take the site's own top-level names (accounts.models.RESERVED_SLUGS).
@@ -6,16 +6,16 @@ office slugs may not take the site's own top-level names (accounts.models.RESERV
 
 from django.urls import path
 
-from oit import public
+from public import views
 
 app_name = "public"
 
 urlpatterns = [
-    path("<slug:office_slug>/ita/<int:fiscal_year>/", public.assessment_page, name="assessment"),
-    path("<slug:office_slug>/ita/<int:fiscal_year>/<str:code>/", public.item_page, name="item"),
+    path("<slug:office_slug>/ita/<int:fiscal_year>/", views.assessment_page, name="assessment"),
+    path("<slug:office_slug>/ita/<int:fiscal_year>/<str:code>/", views.item_page, name="item"),
     path(
         "<slug:office_slug>/ita/<int:fiscal_year>/<str:code>/files/<int:revision_id>/",
-        public.item_file,
+        views.item_file,
         name="file",
     ),
 ]

@@ -1,7 +1,8 @@
-"""The office's public OIT pages: what anyone (and the national ITA system) sees, without login.
+"""The office's public pages: what anyone (and the national ITA system) sees, without login.
 
-Only the live publication of an item is public: never its drafts, its current working evidence,
-nor revisions of a withdrawn publication.
+The year's page lists the OIT items and the reports the office published. Only the live
+publication of an item is public: never its drafts, its current working evidence, nor revisions
+of a withdrawn publication.
 """
 
 import logging
@@ -46,9 +47,18 @@ def assessment_page(request, office_slug, fiscal_year):
         Assessment.objects.select_related("office"), office__slug=office_slug, fiscal_year=fiscal_year
     )
     today = timezone.localdate()
-    key = ":".join(["public-oit", str(assessment.pk), str(assessment.public_version),
-                    assessment.office.updated_at.isoformat(), get_language() or "th", request.scheme,
-                    request.get_host(), today.isoformat()])  # fmt: skip
+    key = ":".join(
+        [
+            "public-oit",
+            str(assessment.pk),
+            str(assessment.public_version),
+            assessment.office.updated_at.isoformat(),
+            get_language() or "th",
+            request.scheme,
+            request.get_host(),
+            today.isoformat(),
+        ]
+    )
     html = _cache_get(key)
     if html is None:
         html = _render_assessment_page(request, assessment, today)
@@ -82,7 +92,7 @@ def _render_assessment_page(request, assessment, today) -> str:
         )
     )
     return render_to_string(
-        "oit/public_assessment.html",
+        "public/assessment_detail.html",
         {
             "office": assessment.office,
             "assessment": assessment,
@@ -112,7 +122,7 @@ def item_page(request, office_slug, fiscal_year, code):
         "publication": publication,
         "today": timezone.localdate(),
     }
-    return render(request, "oit/public_item.html", context, status=200 if publication else 404)
+    return render(request, "public/item_detail.html", context, status=200 if publication else 404)
 
 
 def item_file(request, office_slug, fiscal_year, code, revision_id):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "oit",
     "spdca",
     "reports",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -293,7 +293,7 @@ def test_the_cached_public_page_changes_as_soon_as_an_item_is_published_or_taken
 
 
 def test_the_public_page_is_served_when_the_cache_is_down(client, assessment, settings):
-    settings.CACHES = {
+    settings.CACHES = {  # nothing listens there
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
-    }  # fmt: skip  (nothing listens there)
+    }
     assert client.get(page_url(assessment)).status_code == 200
