@@ -1,8 +1,10 @@
-"""Read and validate a framework file (`ita/framework/<year>.yaml`) into plain specs.
+"""A year's framework as read from a file, checked, and written back as YAML.
 
-Validation collects every problem with the line it is on, so that whoever edits next year's
-file sees all mistakes at once. Nothing here touches the database; `ita.services` loads the
-validated spec.
+`ita.framework_schema` defines the parts and their fields; this module turns what an encoding
+holds into a `FrameworkSpec` (one list of rows per part, each value already the model's type) and
+checks it whole. Every problem is collected with where it is (the YAML line, or the workbook's
+sheet, row and column) so that whoever fills next year's file sees all mistakes at once. Nothing
+here touches the database: `ita.services` loads a checked spec, and dumps one back out.
 """
 
 import datetime as dt
@@ -12,126 +14,453 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext as _
 
 from core.thai import fiscal_year_bounds
+from ita.framework_schema import (
+    BOOLEAN,
+    CHOICE,
+    CODES,
+    CODES_MAX,
+    DATE,
+    DECIMAL,
+    FRAMEWORK,
+    INTEGER,
+    LISTS,
+    PARTS_BY_NAME,
+    REF,
+    TEXT,
+    Field,
+    Part,
+    children,
+)
+from ita.models import Instrument
 
-INSTRUMENT_CODES = ("IIT", "EIT", "OIT")
-PERCEPTION_INSTRUMENTS = ("IIT", "EIT")
-RATING_SCHEMES = ("letter", "level")
-_SUB_CODE = re.compile(r"^(\d+)\.(\d+)$")
-_ITEM_CODE = re.compile(r"^O(\d+)$")
-_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
-_FACT_KEYS = ("unconfirmed", "note", "source")
+YAML_MAX_BYTES = 2 * 1024 * 1024  # a year's file is about 100 KB
+PERCEPTION_KINDS = (Instrument.Kind.IIT, Instrument.Kind.EIT)
+INSTRUMENT_CODE = re.compile(r"^[A-Z][A-Z0-9()._-]{0,9}$")
+SUB_CODE = re.compile(r"^(\d+)\.(\d+)$")
+ITEM_CODE = re.compile(r"^O([1-9]\d*)$")
+SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+# Control characters other than tab and line breaks: no file format carries them safely.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TRUE_WORDS = {"yes", "y", "true", "1", "ใช่", "จริง"}
+FALSE_WORDS = {"no", "n", "false", "0", "ไม่", "ไม่ใช่", "เท็จ"}
 
 
 class FrameworkFileError(Exception):
-    """A framework file that cannot be loaded; `problems` lists each one with its line."""
+    """A framework file that cannot be loaded; `problems` lists each one with where it is."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
 
 
-@dataclass(kw_only=True)
-class Fact:
-    unconfirmed: bool = False
-    note: str = ""
-    source: str = ""
+# --- Where a value is -----------------------------------------------------------------------
 
 
-@dataclass(kw_only=True)
-class RequirementSpec(Fact):
-    text_th: str
-    text_en: str = ""
+@dataclass
+class LinePlace:
+    """A mapping of a YAML file: its label (``indicators[8].sub_indicators[0]``), its line and
+    each field's label and line."""
+
+    where: str
+    line: int
+    fields: dict = field(default_factory=dict)
+
+    def at(self, key: str | None = None) -> str:
+        label, line = self.fields.get(key, (f"{self.where}.{key}", self.line)) if key else (self.where, self.line)
+        return _("line %(line)d: %(where)s") % {"line": line, "where": label}
 
 
-@dataclass(kw_only=True)
-class ItemSpec(Fact):
-    code: str
-    number: int
-    group_th: str
-    group_en: str = ""
-    name_th: str
-    name_en: str = ""
-    requirements: list[RequirementSpec] = field(default_factory=list)
+@dataclass
+class CellPlace:
+    """A row of a workbook's sheet (or the whole sheet, without a row); columns are named by key."""
+
+    sheet: str
+    row: int | None = None
+
+    def at(self, key: str | None = None) -> str:
+        if self.row is None:
+            return _("sheet %(sheet)s") % {"sheet": self.sheet}
+        if key:
+            return _("sheet %(sheet)s row %(row)d column %(column)s") % {
+                "sheet": self.sheet,
+                "row": self.row,
+                "column": key,
+            }
+        return _("sheet %(sheet)s row %(row)d") % {"sheet": self.sheet, "row": self.row}
 
 
-@dataclass(kw_only=True)
-class SubIndicatorSpec(Fact):
-    code: str
-    name_th: str
-    name_en: str = ""
-    items: list[ItemSpec] = field(default_factory=list)
+class Problems(list):
+    def add(self, place, key: str | None, message: str) -> None:
+        self.append(f"{place.at(key)}: {message}" if place is not None else message)
 
 
-@dataclass(kw_only=True)
-class IndicatorSpec(Fact):
-    number: int
-    instrument: str
-    name_th: str
-    name_en: str = ""
-    weight: Decimal = Decimal(1)
-    sub_indicators: list[SubIndicatorSpec] = field(default_factory=list)
+# --- The spec --------------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True)
-class InstrumentSpec(Fact):
-    code: str
-    name_th: str
-    name_en: str = ""
-    weight: Decimal
+@dataclass(eq=False)
+class Row:
+    """One row of a part: its values by field name, in the model's types (a reference holds the
+    key of the row it names), and where it came from."""
+
+    part: Part
+    values: dict
+    place: object = None
+
+    def __getattr__(self, name: str):
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
-@dataclass(kw_only=True)
-class RatingBandSpec(Fact):
-    code: str
-    label_th: str
-    label_en: str = ""
-    min_total: Decimal
-    min_each_instrument: Decimal | None = None
-    passing: bool = False
-
-
-@dataclass(kw_only=True)
-class RespondentRuleSpec(Fact):
-    instrument: str
-    population_th: str
-    population_en: str = ""
-    min_count: int
-    percent: Decimal | None = None
-    max_count: int | None = None
-
-
-@dataclass(kw_only=True)
-class MilestoneSpec(Fact):
-    code: str
-    name_th: str
-    name_en: str = ""
-    start: dt.date
-    end: dt.date
-
-
-@dataclass(kw_only=True)
+@dataclass
 class FrameworkSpec:
-    fiscal_year: int
-    name_th: str
-    name_en: str = ""
-    source: str = ""
-    note: str = ""
-    rating_scheme: str
-    rating_source: str = ""
-    instruments: list[InstrumentSpec]
-    indicators: list[IndicatorSpec]
-    rating_bands: list[RatingBandSpec]
-    respondent_rules: list[RespondentRuleSpec]
-    milestones: list[MilestoneSpec]
+    header: Row
+    rows: dict[str, list[Row]]
+    places: dict[str, object] = field(default_factory=dict)  # where each part's list is
 
     @property
-    def items(self) -> list[ItemSpec]:
-        return [item for ind in self.indicators for sub in ind.sub_indicators for item in sub.items]
+    def fiscal_year(self) -> int:
+        return self.header.values["fiscal_year"]
+
+    def of(self, part: str) -> list[Row]:
+        return self.rows[part]
+
+    def children(self, part: str, parent: Row) -> list[Row]:
+        """The rows of `part` that belong to `parent` (a sub-indicator's items, say), in order."""
+        child = PARTS_BY_NAME[part]
+        key = parent.values[parent.part.key]
+        return [row for row in self.rows[part] if row.values.get(child.parent_field.name) == key]
+
+    @property
+    def items(self) -> list[Row]:
+        return self.rows["items"]
+
+    def __eq__(self, other) -> bool:
+        """The same content, wherever it was read from."""
+        if not isinstance(other, FrameworkSpec):
+            return NotImplemented
+        return self.header.values == other.header.values and {
+            name: [row.values for row in rows] for name, rows in self.rows.items()
+        } == {name: [row.values for row in rows] for name, rows in other.rows.items()}
 
 
-# --- YAML with line numbers -------------------------------------------------------------
+# --- Values ------------------------------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _text(raw, *, lenient: bool) -> str:
+    if isinstance(raw, str):
+        text = raw.strip()
+    elif lenient and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        # A workbook turns a typed 12 into a number; a code or a name is still text.
+        text = str(int(raw)) if float(raw).is_integer() else str(raw)
+    else:
+        raise _Invalid(_("must be text"))
+    if CONTROL.search(text):
+        raise _Invalid(_("must not hold control characters"))
+    return text
+
+
+def _integer(raw, *, lenient: bool) -> int:
+    if isinstance(raw, bool):
+        raise _Invalid(_("must be a whole number"))
+    if isinstance(raw, int):
+        return raw
+    if lenient and isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if lenient and isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip())
+    raise _Invalid(_("must be a whole number"))
+
+
+def _decimal(raw, model_field) -> Decimal:
+    if isinstance(raw, bool):
+        raise _Invalid(_("must be a number"))
+    try:
+        number = Decimal(str(raw).strip().replace(",", "")) if isinstance(raw, str) else Decimal(str(raw))
+    except InvalidOperation:
+        raise _Invalid(_("must be a number")) from None
+    if not number.is_finite():
+        raise _Invalid(_("must be a number"))
+    if -number.as_tuple().exponent > model_field.decimal_places:
+        raise _Invalid(_("must have at most %(places)d decimal places") % {"places": model_field.decimal_places})
+    return number
+
+
+def _boolean(raw, *, lenient: bool) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if lenient and isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    if lenient and isinstance(raw, str) and raw.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return raw.strip().lower() in TRUE_WORDS
+    raise _Invalid(_("must be true or false (yes or no)"))
+
+
+def _date(raw, *, lenient: bool) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        if lenient and raw.time() == dt.time(0):
+            return raw.date()
+    elif isinstance(raw, dt.date):
+        return raw
+    elif lenient and isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    raise _Invalid(_("must be a date written YYYY-MM-DD"))
+
+
+def _codes(raw, *, lenient: bool) -> list[str]:
+    if lenient and isinstance(raw, str):
+        raw = [code for code in re.split(r"[\s,;]+", raw) if code]
+    message = _("must list item codes such as O1, O3")
+    if not isinstance(raw, list) or not all(isinstance(code, str) for code in raw):
+        raise _Invalid(message)
+    codes = [code.strip() for code in raw]
+    if not all(ITEM_CODE.match(code) for code in codes) or len(set(codes)) != len(codes):
+        raise _Invalid(message)
+    if len(codes) > CODES_MAX:
+        raise _Invalid(_("must list at most %(count)d codes") % {"count": CODES_MAX})
+    return codes
+
+
+def coerce(f: Field, raw, *, lenient: bool):
+    """The value a file holds for `f` in the model's type, or `_Invalid`. None or blank: None.
+
+    `lenient` reads what a workbook makes of typed values: numbers for codes, yes/no, dates with
+    a time of day, codes separated by commas.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip() and f.kind != CODES):
+        return None
+    kind = f.kind
+    if kind == REF:
+        target = PARTS_BY_NAME[f.ref]
+        return coerce(target.field(target.key), raw, lenient=lenient)
+    if kind in (CHOICE, TEXT):
+        text = _text(raw, lenient=lenient)
+        if not text:
+            return None
+        if kind == CHOICE and text not in f.choices:
+            raise _Invalid(_("must be one of %(choices)s") % {"choices": ", ".join(f.choices)})
+        if f.max_length and len(text) > f.max_length:
+            raise _Invalid(_("must be at most %(count)d characters") % {"count": f.max_length})
+        return text
+    if kind == INTEGER:
+        value = _integer(raw, lenient=lenient)
+    elif kind == DECIMAL:
+        value = _decimal(raw, f.model_field)
+    elif kind == BOOLEAN:
+        return _boolean(raw, lenient=lenient)
+    elif kind == DATE:
+        return _date(raw, lenient=lenient)
+    else:
+        return _codes(raw, lenient=lenient)
+    if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
+        raise _Invalid(_("must be between %(low)s and %(high)s") % {"low": f.low, "high": f.high})
+    return value
+
+
+def read_row(part: Part, raw: dict, place, problems: Problems, *, lenient: bool, fixed: dict | None = None) -> Row:
+    """Read one row's fields from `raw` (by field name); `fixed` holds values set by the
+    encoding (a YAML row's parent)."""
+    values = dict(fixed or {})
+    for f in part.fields:
+        if f.name in values:
+            continue
+        key = f.yaml_key if isinstance(place, LinePlace) else f.name
+        try:
+            value = coerce(f, raw.get(f.name), lenient=lenient)
+        except _Invalid as exc:
+            problems.add(place, key, str(exc))
+            values[f.name] = None
+            continue
+        if value is None and f.default:
+            value = f.default(values)
+        if value is None:
+            if f.required:
+                problems.add(place, None, _("“%(key)s” is required") % {"key": key})
+            else:
+                value = f.empty
+        values[f.name] = value
+    return Row(part, values, place)
+
+
+# --- Checks of the whole ---------------------------------------------------------------------
+
+
+def check(spec: FrameworkSpec, problems: Problems) -> None:
+    """What no single value shows: keys used twice, references to rows that do not exist, and the
+    rules of each part. Values already found wrong are None here and skipped."""
+    keys: dict[str, set] = {}
+    for part in LISTS:
+        seen = keys[part.name] = set()
+        if part.key == part.position:
+            continue
+        for row in spec.rows[part.name]:
+            value = row.values.get(part.key)
+            if value is None:
+                continue
+            if value in seen:  # sub-indicator codes too: items name them without their indicator
+                problems.add(row.place, part.key, _("%(value)s is used twice") % {"value": value})
+            seen.add(value)
+    for part in LISTS:
+        for f in part.fields:
+            if f.kind != REF:
+                continue
+            for row in spec.rows[part.name]:
+                value = row.values.get(f.name)
+                if value is not None and value not in keys[f.ref]:
+                    problems.add(
+                        row.place,
+                        f.name,
+                        _("“%(value)s” is not one of this year's %(part)s") % {"value": value, "part": f.ref},
+                    )
+    for rule in _RULES:
+        rule(spec, problems)
+
+
+def _check_instruments(spec: FrameworkSpec, problems: Problems) -> None:
+    rows = spec.rows["instruments"]
+    for row in rows:
+        if row.code and not INSTRUMENT_CODE.match(row.code):
+            problems.add(row.place, "code", _("must be a short code in capitals, such as IIT or EIT(1)"))
+    weights = [row.weight for row in rows]
+    if not rows:
+        problems.add(spec.places.get("instruments"), None, _("at least one instrument is required"))
+    elif None not in weights and sum(weights) != 100:
+        problems.add(
+            spec.places.get("instruments"),
+            None,
+            _("the weights add up to %(sum)s, not 100") % {"sum": _number(sum(weights))},
+        )
+    used = {row.instrument for row in spec.rows["indicators"]}
+    for row in rows:
+        if row.code and row.code not in used:
+            problems.add(row.place, None, _("instrument %(code)s has no indicator") % {"code": row.code})
+
+
+def _check_indicators(spec: FrameworkSpec, problems: Problems) -> None:
+    for n, row in enumerate(spec.rows["indicators"], start=1):
+        if row.number is not None and row.number != n:
+            problems.add(
+                row.place, "number", _("must be %(number)d: indicators are numbered in order from 1") % {"number": n}
+            )
+
+
+def _check_sub_indicators(spec: FrameworkSpec, problems: Problems) -> None:
+    kinds = {row.code: row.kind for row in spec.rows["instruments"]}
+    instrument_of = {row.number: row.instrument for row in spec.rows["indicators"]}
+    for row in spec.rows["sub_indicators"]:
+        match = SUB_CODE.match(row.code or "")
+        if row.code and not match:
+            problems.add(row.place, "code", _("must look like “9.1” (in YAML, in quotes)"))
+        elif match and row.indicator is not None and int(match.group(1)) != row.indicator:
+            problems.add(
+                row.place,
+                "code",
+                _("must start with its indicator's number %(number)d") % {"number": row.indicator},
+            )
+        instrument = instrument_of.get(row.indicator)
+        if instrument and kinds.get(instrument) not in (None, Instrument.Kind.OIT):
+            problems.add(row.place, None, _("only OIT indicators have sub-indicators and items"))
+
+
+def _check_items(spec: FrameworkSpec, problems: Problems) -> None:
+    rows = spec.rows["items"]
+    numbers = []
+    last: dict = {}
+    with_requirements = {row.item for row in spec.rows["requirements"]}
+    for row in rows:
+        match = ITEM_CODE.match(row.code or "")
+        if row.code and not match:
+            problems.add(row.place, "code", _("must look like “O12”"))
+        if not match:
+            continue
+        number = int(match.group(1))
+        numbers.append(number)
+        if number <= last.get(row.sub_indicator, 0):
+            problems.add(row.place, "code", _("%(code)s is out of order") % {"code": row.code})
+        last[row.sub_indicator] = number
+        if row.code not in with_requirements:
+            key = "requirements" if isinstance(row.place, LinePlace) else None
+            problems.add(row.place, key, _("must list at least one required content"))
+    if numbers and sorted(numbers) != list(range(1, len(numbers) + 1)):
+        problems.add(
+            spec.places.get("items"),
+            None,
+            _("the codes must run O1…O%(count)d without gaps") % {"count": len(numbers)},
+        )
+
+
+def _check_rating_bands(spec: FrameworkSpec, problems: Problems) -> None:
+    rows = spec.rows["rating_bands"]
+    previous = None
+    for row in rows:
+        if row.min_total is not None and previous is not None and row.min_total > previous:
+            problems.add(row.place, "min_total", _("bands must go from the highest to the lowest"))
+        previous = row.min_total if row.min_total is not None else previous
+    if not rows:
+        problems.add(spec.places.get("rating_bands"), None, _("at least one band is required"))
+    elif rows[-1].min_total not in (None, 0):
+        problems.add(
+            spec.places.get("rating_bands"),
+            None,
+            _("the last band must have min_total: 0, so that every score has a rating"),
+        )
+
+
+def _check_respondent_rules(spec: FrameworkSpec, problems: Problems) -> None:
+    kinds = {row.code: row.kind for row in spec.rows["instruments"]}
+    for row in spec.rows["respondent_rules"]:
+        if row.instrument in kinds and kinds[row.instrument] not in PERCEPTION_KINDS:
+            problems.add(row.place, "instrument", _("must be IIT or EIT: a perception instrument of this year"))
+        if row.max_count is not None and row.min_count is not None and row.max_count < row.min_count:
+            problems.add(row.place, "max_count", _("must not be below min_count"))
+
+
+def _check_calendar(spec: FrameworkSpec, problems: Problems) -> None:
+    year = spec.header.values.get("fiscal_year")
+    bounds = fiscal_year_bounds(year) if year else None
+    for row in spec.rows["calendar"]:
+        if row.code and not SLUG.match(row.code):
+            problems.add(row.place, "code", _("must be lower-case letters, digits and _"))
+        if row.start and row.end:
+            if row.start > row.end:
+                problems.add(row.place, "end", _("must not be before start"))
+            elif bounds and not (bounds[0] <= row.start and row.end <= bounds[1]):
+                problems.add(
+                    row.place,
+                    "start",
+                    _("must lie inside the fiscal year (%(start)s to %(end)s)")
+                    % {"start": bounds[0].isoformat(), "end": bounds[1].isoformat()},
+                )
+
+
+_RULES = (
+    _check_instruments,
+    _check_indicators,
+    _check_sub_indicators,
+    _check_items,
+    _check_rating_bands,
+    _check_respondent_rules,
+    _check_calendar,
+)
+
+
+def _number(value: Decimal):
+    """A Decimal as a file writes it: 30, not 30.00."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# --- YAML with line numbers ------------------------------------------------------------------
 
 
 class _Mapping(dict):
@@ -153,328 +482,189 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-# --- Field readers ------------------------------------------------------------------------
-
-
-class _Reader:
-    """Reads the fields of one mapping, recording a problem for each bad or unknown one."""
-
-    def __init__(self, problems: list[str], data: object, where: str, line: int):
-        self.problems = problems
-        self.where = where
-        self.line = getattr(data, "line", line)
-        self.ok = isinstance(data, dict)
-        self.data = data if self.ok else {}
-        self.used: set[str] = set()
-        if not self.ok:
-            self.problem(None, "must be a mapping of fields")
-
-    def problem(self, key: str | None, message: str) -> None:
-        line = getattr(self.data, "key_lines", {}).get(key, self.line) if key else self.line
-        label = f"{self.where}.{key}" if key else self.where
-        self.problems.append(f"line {line}: {label}: {message}")
-
-    def _get(self, key: str, required: bool):
-        self.used.add(key)
-        value = self.data.get(key)
-        if value is None and required and self.ok:
-            self.problem(None, f"“{key}” is required")
-        return value
-
-    def text(self, key: str, *, required: bool = True) -> str:
-        value = self._get(key, required)
-        if value is None:
-            return ""
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.problem(key, "must be non-empty text")
-            return ""
-        return value.strip()
-
-    def integer(self, key: str, *, required: bool = True, minimum: int = 0) -> int | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.problem(key, f"must be a whole number of at least {minimum}")
-            return None
-        return value
-
-    def decimal(self, key: str, *, required: bool = True, low=0, high=100) -> Decimal | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        try:
-            if isinstance(value, bool):
-                raise InvalidOperation
-            number = Decimal(str(value))
-        except InvalidOperation:
-            self.problem(key, "must be a number")
-            return None
-        if not low <= number <= high:
-            self.problem(key, f"must be between {low} and {high}")
-            return None
-        return number
-
-    def boolean(self, key: str) -> bool:
-        value = self._get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.problem(key, "must be true or false")
-            return False
-        return value
-
-    def date(self, key: str) -> dt.date | None:
-        value = self._get(key, True)
-        if value is None:
-            return None
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            self.problem(key, "must be a date written YYYY-MM-DD")
-            return None
-        return value
-
-    def entries(self, key: str, *, required: bool = True) -> list:
-        value = self._get(key, required)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(key, "must be a list")
-            return []
-        return value
-
-    def facts(self) -> dict:
-        return {"unconfirmed": self.boolean("unconfirmed"), "note": self.text("note", required=False),
-                "source": self.text("source", required=False)}  # fmt: skip
-
-    def finish(self) -> None:
-        for key in self.data:
-            if key not in self.used:
-                self.problem(key, "is not a known field")
-
-
-# --- The file -------------------------------------------------------------------------------
-
-
 def parse_framework_file(path: str | Path) -> FrameworkSpec:
+    """Read a framework file: YAML (.yaml, .yml) or a workbook (.xlsx)."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from ita.workbook import parse_workbook  # the workbook reader builds on this module
+
+        return parse_workbook(path)
     try:
+        if path.stat().st_size > YAML_MAX_BYTES:
+            raise FrameworkFileError([_("the file is larger than %(size)d MB") % {"size": YAML_MAX_BYTES // 2**20}])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkFileError([f"{path}: cannot be read: {exc}"]) from exc
+        raise FrameworkFileError([_("%(path)s cannot be read: %(error)s") % {"path": path, "error": exc}]) from exc
     return parse_framework(text)
 
 
 def parse_framework(text: str) -> FrameworkSpec:
+    if len(text.encode()) > YAML_MAX_BYTES:
+        raise FrameworkFileError([_("the file is larger than %(size)d MB") % {"size": YAML_MAX_BYTES // 2**20}])
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise FrameworkFileError([f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from exc
-    problems: list[str] = []
-    spec = _read_framework(problems, data)
+        problem = getattr(exc, "problem", None) or str(exc)
+        if mark:
+            message = _("line %(line)d: not valid YAML: %(problem)s") % {"line": mark.line + 1, "problem": problem}
+        else:
+            message = _("not valid YAML: %(problem)s") % {"problem": problem}
+        raise FrameworkFileError([message]) from exc
+    problems = Problems()
+    spec = _from_yaml(data, problems)
+    if spec is not None:
+        check(spec, problems)
     if problems:
         raise FrameworkFileError(problems)
     return spec
 
 
-def _read_framework(problems: list[str], data: object) -> FrameworkSpec | None:
-    top = _Reader(problems, data, "framework", 1)
-    if not top.ok:
+def _yaml_paths() -> dict:
+    """The top-level mapping's keys as a tree: {"rating": {"scheme": ..., "bands": ...}, ...}."""
+    tree: dict = {}
+    paths = [f.yaml_key for f in FRAMEWORK.fields] + [p.yaml_path for p in LISTS if not p.parent]
+    for path in paths:
+        node = tree
+        *heads, last = path.split(".")
+        for head in heads:
+            node = node.setdefault(head, {})
+        node[last] = path
+    return tree
+
+
+def _walk(mapping, tree: dict, label: str, problems: Problems, found: dict) -> None:
+    """Collect the values of the known paths (with their label and line) and report unknown keys."""
+    place = LinePlace(label, getattr(mapping, "line", 1))
+    for key, value in mapping.items():
+        line = getattr(mapping, "key_lines", {}).get(key, place.line)
+        if key not in tree:
+            problems.add(place, key, _("is not a known field"))
+        elif isinstance(tree[key], dict):
+            if isinstance(value, dict):
+                _walk(value, tree[key], f"{label}.{key}", problems, found)
+            elif value is not None:
+                problems.add(place, key, _("must be a mapping of fields"))
+        else:
+            found[tree[key]] = (value, f"{label}.{key}", line)
+
+
+def _from_yaml(data, problems: Problems) -> FrameworkSpec | None:
+    top = LinePlace("framework", 1)
+    if not isinstance(data, dict):
+        problems.add(top, None, _("must be a mapping of fields"))
         return None
-    fiscal_year = top.integer("fiscal_year", minimum=2500)
-    if fiscal_year is not None and fiscal_year > 2700:
-        top.problem("fiscal_year", "must be a Buddhist-Era year such as 2566")
-        fiscal_year = None
-    header = {"name_th": top.text("name_th"), "name_en": top.text("name_en", required=False),
-              "source": top.text("source", required=False), "note": top.text("note", required=False)}  # fmt: skip
-    instruments = _read_instruments(problems, top.entries("instruments"))
-    indicators = _read_indicators(problems, top.entries("indicators"), {i.code for i in instruments})
-    scheme, rating_source, bands = _read_rating(problems, top)
-    rules = _read_rules(problems, top.entries("respondent_rules"), {i.code for i in instruments})
-    milestones = _read_calendar(problems, top.entries("calendar"), fiscal_year)
-    top.finish()
-    if problems:
-        return None
-    return FrameworkSpec(fiscal_year=fiscal_year, rating_scheme=scheme, rating_source=rating_source,
-                         instruments=instruments, indicators=indicators, rating_bands=bands,
-                         respondent_rules=rules, milestones=milestones, **header)  # fmt: skip
-
-
-def _read_instruments(problems: list[str], entries: list) -> list[InstrumentSpec]:
-    instruments: list[InstrumentSpec] = []
-    for n, data in enumerate(entries):
-        r = _Reader(problems, data, f"instruments[{n}]", 0)
-        code = r.text("code")
-        if code and code not in INSTRUMENT_CODES:
-            r.problem("code", f"must be one of {', '.join(INSTRUMENT_CODES)}")
-        elif code in {i.code for i in instruments}:
-            r.problem("code", f"{code} is listed twice")
-        spec = InstrumentSpec(code=code, name_th=r.text("name_th"), name_en=r.text("name_en", required=False),
-                              weight=r.decimal("weight"), **r.facts())  # fmt: skip
-        r.finish()
-        instruments.append(spec)
-    weights = [i.weight for i in instruments]
-    if instruments and None not in weights and sum(weights) != 100:
-        problems.append(f"instruments: the weights add up to {sum(weights)}, not 100")
-    if not instruments:
-        problems.append("instruments: at least one instrument is required")
-    return instruments
-
-
-def _read_indicators(problems: list[str], entries: list, instrument_codes: set[str]) -> list[IndicatorSpec]:
-    indicators: list[IndicatorSpec] = []
-    item_codes: set[str] = set()
-    for n, data in enumerate(entries):
-        r = _Reader(problems, data, f"indicators[{n}]", 0)
-        number = r.integer("number", minimum=1)
-        if number is not None and number != n + 1:
-            r.problem("number", f"must be {n + 1}: indicators are numbered in order from 1")
-        instrument = r.text("instrument")
-        if instrument and instrument not in instrument_codes:
-            r.problem("instrument", f"“{instrument}” is not one of this year's instruments")
-        spec = IndicatorSpec(number=number or 0, instrument=instrument, name_th=r.text("name_th"),
-                             name_en=r.text("name_en", required=False),
-                             weight=r.decimal("weight", required=False, low=0, high=1000) or Decimal(1),
-                             **r.facts())  # fmt: skip
-        subs = r.entries("sub_indicators", required=False)
-        if subs and instrument != "OIT":
-            r.problem("sub_indicators", "only OIT indicators have sub-indicators and items")
-        for m, sub_data in enumerate(subs):
-            spec.sub_indicators.append(
-                _read_sub_indicator(problems, sub_data, f"{r.where}.sub_indicators[{m}]", number, item_codes)
-            )
-        r.finish()
-        indicators.append(spec)
-    for code in sorted(instrument_codes - {i.instrument for i in indicators}):
-        problems.append(f"indicators: instrument {code} has no indicator")
-    numbers = [int(_ITEM_CODE.match(c).group(1)) for c in item_codes if _ITEM_CODE.match(c)]
-    if numbers and sorted(numbers) != list(range(1, len(numbers) + 1)):
-        problems.append(f"items: the codes must run O1…O{len(numbers)} without gaps")
-    return indicators
-
-
-def _read_sub_indicator(problems, data, where, indicator_number, item_codes) -> SubIndicatorSpec:
-    r = _Reader(problems, data, where, 0)
-    code = r.text("code")
-    match = _SUB_CODE.match(code) if code else None
-    if code and not match:
-        r.problem("code", "must look like “9.1” (quote it in the file)")
-    elif match and indicator_number and int(match.group(1)) != indicator_number:
-        r.problem("code", f"must start with its indicator's number {indicator_number}")
-    spec = SubIndicatorSpec(code=code, name_th=r.text("name_th"), name_en=r.text("name_en", required=False),
-                            **r.facts())  # fmt: skip
-    last_number = 0
-    for n, item_data in enumerate(r.entries("items")):
-        item = _read_item(problems, item_data, f"{where}.items[{n}]", item_codes)
-        if item.number and item.number <= last_number:
-            problems.append(
-                f"line {getattr(item_data, 'line', r.line)}: {where}.items[{n}]: {item.code} is out of order"
-            )
-        last_number = item.number or last_number
-        spec.items.append(item)
-    r.finish()
+    found: dict = {}
+    _walk(data, _yaml_paths(), "framework", problems, found)
+    header_place = LinePlace("framework", 1, {path: (label, line) for path, (_v, label, line) in found.items()})
+    raw = {f.name: found.get(f.yaml_key, (None,))[0] for f in FRAMEWORK.fields}
+    header = read_row(FRAMEWORK, raw, header_place, problems, lenient=False)
+    spec = FrameworkSpec(header=header, rows={part.name: [] for part in LISTS})
+    for part in LISTS:
+        if part.parent:
+            continue
+        entries, label, line = found.get(part.yaml_path, (None, f"framework.{part.yaml_path}", 1))
+        spec.places[part.name] = LinePlace(label, line)
+        _read_yaml_list(part, entries, spec.places[part.name], None, spec, problems)
     return spec
 
 
-def _read_item(problems, data, where, item_codes: set[str]) -> ItemSpec:
-    r = _Reader(problems, data, where, 0)
-    code = r.text("code")
-    match = _ITEM_CODE.match(code) if code else None
-    if code and not match:
-        r.problem("code", "must look like “O12”")
-    elif code in item_codes:
-        r.problem("code", f"{code} is used twice")
-    item_codes.add(code)
-    spec = ItemSpec(code=code, number=int(match.group(1)) if match else 0, group_th=r.text("group_th"),
-                    group_en=r.text("group_en", required=False), name_th=r.text("name_th"),
-                    name_en=r.text("name_en", required=False), **r.facts())  # fmt: skip
-    requirements = r.entries("requirements")
-    if r.ok and not requirements:
-        r.problem("requirements", "must list at least one required content")
-    for n, req_data in enumerate(requirements):
-        q = _Reader(problems, req_data, f"{where}.requirements[{n}]", r.line)
-        spec.requirements.append(
-            RequirementSpec(text_th=q.text("text_th"), text_en=q.text("text_en", required=False), **q.facts())
+def _read_yaml_list(part: Part, entries, place: LinePlace, parent_key, spec: FrameworkSpec, problems) -> None:
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        problems.add(place, None, _("must be a list"))
+        return
+    spec.places.setdefault(part.name, place)
+    known = {f.yaml_key for f in part.own_fields} | {child.yaml_path for child in children(part)}
+    for n, entry in enumerate(entries):
+        where = f"{place.where}[{n}]"
+        if not isinstance(entry, dict):
+            problems.add(LinePlace(where, place.line), None, _("must be a mapping of fields"))
+            continue
+        key_lines = entry.key_lines
+        row_place = LinePlace(
+            where,
+            entry.line,
+            {f.yaml_key: (f"{where}.{f.yaml_key}", key_lines.get(f.yaml_key, entry.line)) for f in part.own_fields},
         )
-        q.finish()
-    r.finish()
-    return spec
+        row_place.fields.update(
+            {c.yaml_path: (f"{where}.{c.yaml_path}", key_lines.get(c.yaml_path, entry.line)) for c in children(part)}
+        )
+        for key in entry:
+            if key not in known:
+                problems.add(row_place, key, _("is not a known field"))
+        fixed = {part.parent_field.name: parent_key} if part.parent else None
+        raw = {f.name: entry.get(f.yaml_key) for f in part.own_fields}
+        row = read_row(part, raw, row_place, problems, lenient=False, fixed=fixed)
+        spec.rows[part.name].append(row)
+        for child in children(part):
+            child_place = LinePlace(f"{where}.{child.yaml_path}", key_lines.get(child.yaml_path, entry.line))
+            _read_yaml_list(child, entry.get(child.yaml_path), child_place, row.values.get(part.key), spec, problems)
 
 
-def _read_rating(problems: list[str], top: _Reader) -> tuple[str, str, list[RatingBandSpec]]:
-    rating = top._get("rating", True)
-    r = _Reader(problems, rating, "rating", top.line) if rating is not None else None
-    if r is None or not r.ok:
-        return "", "", []
-    scheme = r.text("scheme")
-    source = r.text("source", required=False)
-    if scheme and scheme not in RATING_SCHEMES:
-        r.problem("scheme", f"must be one of {', '.join(RATING_SCHEMES)}")
-    bands: list[RatingBandSpec] = []
-    for n, data in enumerate(r.entries("bands")):
-        b = _Reader(problems, data, f"rating.bands[{n}]", r.line)
-        band = RatingBandSpec(code=b.text("code"), label_th=b.text("label_th"),
-                              label_en=b.text("label_en", required=False), min_total=b.decimal("min_total"),
-                              min_each_instrument=b.decimal("min_each_instrument", required=False),
-                              passing=b.boolean("passing"), **b.facts())  # fmt: skip
-        if band.code and band.code in {x.code for x in bands}:
-            b.problem("code", f"{band.code} is used twice")
-        if (
-            bands
-            and band.min_total is not None
-            and bands[-1].min_total is not None
-            and band.min_total > bands[-1].min_total
-        ):
-            b.problem("min_total", "bands must go from the highest to the lowest")
-        b.finish()
-        bands.append(band)
-    if not bands:
-        r.problem("bands", "at least one band is required")
-    elif bands[-1].min_total not in (None, 0):
-        r.problem("bands", "the last band must have min_total: 0, so that every score has a rating")
-    r.finish()
-    return scheme, source, bands
+# --- Writing YAML ----------------------------------------------------------------------------
 
 
-def _read_rules(problems: list[str], entries: list, instrument_codes: set[str]) -> list[RespondentRuleSpec]:
-    rules: list[RespondentRuleSpec] = []
-    for n, data in enumerate(entries):
-        r = _Reader(problems, data, f"respondent_rules[{n}]", 0)
-        instrument = r.text("instrument")
-        if instrument and (instrument not in PERCEPTION_INSTRUMENTS or instrument not in instrument_codes):
-            r.problem("instrument", "must be IIT or EIT, and one of this year's instruments")
-        elif instrument in {x.instrument for x in rules}:
-            r.problem("instrument", f"{instrument} has two rules")
-        rule = RespondentRuleSpec(instrument=instrument, population_th=r.text("population_th"),
-                                  population_en=r.text("population_en", required=False),
-                                  min_count=r.integer("min_count"),
-                                  percent=r.decimal("percent", required=False),
-                                  max_count=r.integer("max_count", required=False), **r.facts())  # fmt: skip
-        if rule.max_count is not None and rule.min_count is not None and rule.max_count < rule.min_count:
-            r.problem("max_count", "must not be below min_count")
-        r.finish()
-        rules.append(rule)
-    return rules
+class _Dumper(yaml.SafeDumper):
+    """Writes text with line breaks as a literal block, and never wraps a line."""
 
 
-def _read_calendar(problems: list[str], entries: list, fiscal_year: int | None) -> list[MilestoneSpec]:
-    milestones: list[MilestoneSpec] = []
-    bounds = fiscal_year_bounds(fiscal_year) if fiscal_year else None
-    for n, data in enumerate(entries):
-        r = _Reader(problems, data, f"calendar[{n}]", 0)
-        code = r.text("code")
-        if code and not _SLUG.match(code):
-            r.problem("code", "must be lower-case letters, digits and _")
-        elif code in {m.code for m in milestones}:
-            r.problem("code", f"{code} is used twice")
-        milestone = MilestoneSpec(code=code, name_th=r.text("name_th"), name_en=r.text("name_en", required=False),
-                                  start=r.date("start"), end=r.date("end"), **r.facts())  # fmt: skip
-        if milestone.start and milestone.end:
-            if milestone.start > milestone.end:
-                r.problem("end", "must not be before start")
-            elif bounds and not (bounds[0] <= milestone.start and milestone.end <= bounds[1]):
-                r.problem("start", f"must lie inside the fiscal year ({bounds[0]} to {bounds[1]})")
-        r.finish()
-        milestones.append(milestone)
-    return milestones
+def _represent_str(dumper: yaml.SafeDumper, text: str):
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def _written(f: Field, value) -> bool:
+    """A value worth writing: required, or not the value an absent field gets."""
+    return f.required or value != f.empty
+
+
+def _yaml_row(part: Part, row: Row, spec: FrameworkSpec) -> dict:
+    data = {f.yaml_key: _plain(row.values[f.name]) for f in part.own_fields if _written(f, row.values[f.name])}
+    for child in children(part):
+        entries = [_yaml_row(child, r, spec) for r in spec.children(child.name, row)]
+        if entries:
+            data[child.yaml_path] = entries
+    return data
+
+
+def _put(data: dict, path: str, value) -> None:
+    *heads, last = path.split(".")
+    for head in heads:
+        data = data.setdefault(head, {})
+    data[last] = value
+
+
+def framework_yaml(spec: FrameworkSpec) -> str:
+    """The spec as a YAML framework file, laid out like the hand-written ones."""
+    data: dict = {}
+    header = spec.header.values
+    nested = [f for f in FRAMEWORK.fields if "." in f.yaml_key]
+    for f in FRAMEWORK.fields:
+        if "." not in f.yaml_key and _written(f, header[f.name]):
+            data[f.yaml_key] = _plain(header[f.name])
+    for part in LISTS:
+        if part.parent:
+            continue
+        prefix = part.yaml_path.rpartition(".")[0]
+        for f in [f for f in nested if prefix and f.yaml_key.startswith(prefix + ".")]:
+            if _written(f, header[f.name]):
+                _put(data, f.yaml_key, _plain(header[f.name]))
+            nested.remove(f)
+        _put(data, part.yaml_path, [_yaml_row(part, row, spec) for row in spec.rows[part.name]])
+    for f in nested:
+        if _written(f, header[f.name]):
+            _put(data, f.yaml_key, _plain(header[f.name]))
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)

@@ -1,7 +1,8 @@
 """The ITA framework catalogue of each fiscal year, and the assessments that use it.
 
 Everything year-specific (weights, items, rating bands, respondent rules, calendar) is data
-loaded from `ita/framework/<year>.yaml`, never code.
+loaded from `ita/framework/<year>.yaml` or a workbook, never code. `ita.framework_schema` says which
+of these fields a framework file holds and under which names.
 """
 
 import math
@@ -17,7 +18,7 @@ from accounts.models import Office
 from core.i18n import localized
 from core.models import BaseModel
 from core.storage import opaque_name, private_storage
-from core.thai import fiscal_year_label
+from core.thai import fiscal_year_bounds, fiscal_year_label
 
 
 class Framework(BaseModel):
@@ -25,9 +26,17 @@ class Framework(BaseModel):
         LETTER = "letter", _("Letter grades (AA–F)")
         LEVEL = "level", _("Rating levels (ผ่านดีเยี่ยม … ต้องปรับปรุงโดยด่วน)")
 
+    class Assessor(models.TextChoices):
+        NACC_ITAS = "nacc_itas", _("NACC (ITAS)")
+        OBEC_ITA_ONLINE = "obec_ita_online", _("OBEC (ITA Online)")
+
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    # Who runs the year's assessment of an education service area office; blank when the file does not say.
+    assessor = models.CharField(_("assessor"), max_length=20, choices=Assessor.choices, blank=True)
+    assessor_unconfirmed = models.BooleanField(_("assessor unconfirmed"), default=False)
+    assessor_note = models.TextField(_("note on the assessor"), max_length=2000, blank=True)
     source = models.TextField(_("source"), max_length=2000, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     rating_scheme = models.CharField(_("rating scheme"), max_length=10, choices=RatingScheme.choices)
@@ -66,13 +75,24 @@ class Fact(BaseModel):
 
 
 class Instrument(Fact):
-    class Code(models.TextChoices):
+    """A part of the year's assessment with its weight: IIT, EIT and OIT, or more (EIT(1), EIT(2))."""
+
+    class Kind(models.TextChoices):
         IIT = "IIT", "IIT"
         EIT = "EIT", "EIT"
         OIT = "OIT", "OIT"
 
+    # The codes of the classic instruments; a year may add others of the same kinds.
+    Code = Kind
+
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="instruments")
-    code = models.CharField(max_length=3, choices=Code.choices)
+    code = models.CharField(_("code"), max_length=10)
+    kind = models.CharField(
+        _("kind"),
+        max_length=3,
+        choices=Kind.choices,
+        help_text=_("What it measures: internal perception (IIT), external perception (EIT) or open data (OIT)."),
+    )
     name_th = models.CharField(max_length=255)
     name_en = models.CharField(max_length=255, blank=True)
     weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
@@ -99,9 +119,12 @@ class Indicator(Fact):
     name_th = models.CharField(max_length=255)
     name_en = models.CharField(max_length=255, blank=True)
     weight = models.DecimalField(
-        _("relative weight"), max_digits=6, decimal_places=3, default=Decimal(1),
+        _("relative weight"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal(1),
         help_text=_("Weight inside its instrument; equal weights give the plain mean."),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["number"]
@@ -145,6 +168,17 @@ class ItemDefinition(Fact):
     statistics in 2566), so an item is always identified by its framework and code together.
     """
 
+    class EvidencePeriod(models.TextChoices):
+        CURRENT_FY = "current_fy", _("Current fiscal year")
+        PREVIOUS_FY = "previous_fy", _("Previous fiscal year")
+        QUARTERLY = "quarterly", _("Current fiscal year, by quarter")
+        NONE = "none", _("No period")
+
+    class EvidenceForm(models.TextChoices):
+        FILE = "file", _("File")
+        LINK = "link", _("Link")
+        BOTH = "both", _("File and link")
+
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
     sub_indicator = models.ForeignKey(SubIndicator, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(_("code"), max_length=10)
@@ -153,6 +187,28 @@ class ItemDefinition(Fact):
     group_en = models.CharField(max_length=255, blank=True)
     name_th = models.CharField(max_length=500)
     name_en = models.CharField(max_length=500, blank=True)
+    evidence_period = models.CharField(
+        _("evidence period"),
+        max_length=20,
+        choices=EvidencePeriod.choices,
+        blank=True,
+        help_text=_("The time the evidence must cover; blank when the year's sources do not say."),
+    )
+    evidence_form = models.CharField(
+        _("evidence form"),
+        max_length=10,
+        choices=EvidenceForm.choices,
+        blank=True,
+        help_text=_("Whether the item needs a file, a link or both; blank when the sources do not say."),
+    )
+    guidance_th = models.TextField(_("guidance (Thai)"), max_length=4000, blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), max_length=4000, blank=True)
+    previous_codes = models.JSONField(
+        _("last year's items"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the previous fiscal year's items that this one continues, as a list."),
+    )
 
     class Meta:
         ordering = ["number"]
@@ -170,6 +226,19 @@ class ItemDefinition(Fact):
     @property
     def group(self) -> str:
         return localized(self, "group")
+
+    @property
+    def guidance(self) -> str:
+        return localized(self, "guidance")
+
+    def evidence_window(self, fiscal_year: int | None = None):
+        """First and last day the evidence must fall in, or None when the period is not set or none."""
+        fiscal_year = fiscal_year or self.framework.fiscal_year
+        if self.evidence_period in (self.EvidencePeriod.CURRENT_FY, self.EvidencePeriod.QUARTERLY):
+            return fiscal_year_bounds(fiscal_year)
+        if self.evidence_period == self.EvidencePeriod.PREVIOUS_FY:
+            return fiscal_year_bounds(fiscal_year - 1)
+        return None
 
 
 class ItemRequirement(Fact):
@@ -336,9 +405,11 @@ class RespondentTarget(BaseModel):
     rule = models.ForeignKey(RespondentRule, on_delete=models.PROTECT, related_name="+")
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     required_override = models.PositiveIntegerField(
-        _("required (from the national system)"), null=True, blank=True,
+        _("required (from the national system)"),
+        null=True,
+        blank=True,
         help_text=_("Fill in when the national system states the number; it replaces the rule."),
-    )  # fmt: skip
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
 
     class Meta:

@@ -1,3 +1,10 @@
+"""Loading a year's framework into the catalogue and dumping it back out, and opening an assessment.
+
+The load and the dump are driven by `ita.framework_schema`: each part's rows are compared with the
+catalogue's rows under the same parent by the part's key, and only what differs is written, so
+loading the same framework twice (or loading a dump of it) writes no row.
+"""
+
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -8,20 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Office
 from accounts.services import audit_record
 from ita import catalogue
+from ita.framework_schema import FRAMEWORK, LISTS, REF, Part
 from ita.hooks import assessment_setups, framework_load_hooks
-from ita.models import (
-    Assessment,
-    Framework,
-    Indicator,
-    Instrument,
-    ItemDefinition,
-    ItemRequirement,
-    Milestone,
-    RatingBand,
-    RespondentRule,
-    RespondentTarget,
-    SubIndicator,
-)
+from ita.models import Assessment, Framework, RespondentTarget
 
 RESPONDENT_DEADLINE_MILESTONE = "perception"
 
@@ -55,9 +51,10 @@ class _Syncer:
             self.result.updated += 1
             self.result.changes.append(f"~ {label}: {', '.join(changed)}")
 
-    def sync(self, model: type[models.Model], scope: dict, key: str, rows: list[dict]) -> dict:
+    def sync(self, model: type[models.Model], scope: dict, key: str, rows: list[dict]) -> list[models.Model]:
+        """The rows' objects, in order: existing ones updated, new ones created, the rest deleted."""
         existing = {getattr(obj, key): obj for obj in model.objects.filter(**scope)}
-        kept = {}
+        kept = []
         for values in rows:
             obj = existing.pop(values[key], None)
             if obj is None:
@@ -66,34 +63,67 @@ class _Syncer:
                 self.result.changes.append(f"+ {model._meta.model_name} {values[key]}")
             else:
                 self.update(obj, values, label=f"{model._meta.model_name} {values[key]}")
-            kept[values[key]] = obj
+            kept.append(obj)
         for stale_key, obj in existing.items():
             try:
                 obj.delete()
             except ProtectedError as exc:
                 raise catalogue.FrameworkFileError(
-                    [f"{model._meta.model_name} {stale_key} is missing from the file but is used by assessments"]
+                    [
+                        _("%(what)s %(key)s is missing from the file but is used by assessments")
+                        % {"what": model._meta.verbose_name, "key": stale_key}
+                    ]
                 ) from exc
             self.result.deleted += 1
             self.result.changes.append(f"- {model._meta.model_name} {stale_key}")
         return kept
 
 
-def _facts(spec: catalogue.Fact) -> dict:
-    return {"unconfirmed": spec.unconfirmed, "note": spec.note, "source": spec.source}
+def _model_values(part: Part, row: catalogue.Row, position: int, objects: dict) -> dict:
+    """The model's values of a spec row: references become the referenced rows' ids."""
+    values = {}
+    for f in part.fields:
+        value = row.values[f.name]
+        if f.kind != REF:
+            values[f.name] = value
+        elif not (part.scope == "parent" and f is part.parent_field):  # the parent is the sync's scope
+            values[f.model_field.attname] = objects[f.ref][value].pk
+    if part.position:
+        values[part.position] = position + part.position_start
+    if part.derived:
+        values.update(part.derived(row.values))
+    return values
+
+
+def _key_name(part: Part) -> str:
+    key = part.field(part.key) if part.key != part.position else None
+    return key.model_field.attname if key is not None and key.kind == REF else part.key
+
+
+def _check_previous_codes(spec: catalogue.FrameworkSpec) -> None:
+    """An item's last-year codes must be items of last year's framework, when it is loaded."""
+    previous = Framework.objects.filter(fiscal_year=spec.fiscal_year - 1).first()
+    if previous is None:
+        return
+    codes = set(previous.items.values_list("code", flat=True))
+    problems = catalogue.Problems()
+    for row in spec.items:
+        for code in row.previous_codes or []:
+            if code not in codes:
+                message = _("%(code)s is not an item of fiscal year %(year)s") % {
+                    "code": code,
+                    "year": previous.fiscal_year,
+                }
+                problems.add(row.place, "previous_codes", message if row.place else f"{row.code}: {message}")
+    if problems:
+        raise catalogue.FrameworkFileError(problems)
 
 
 @transaction.atomic
 def framework_load(*, spec: catalogue.FrameworkSpec, user=None) -> LoadResult:
-    """Create or update a year's framework from a validated spec, all or nothing."""
-    header = {
-        "name_th": spec.name_th,
-        "name_en": spec.name_en,
-        "source": spec.source,
-        "note": spec.note,
-        "rating_scheme": spec.rating_scheme,
-        "rating_source": spec.rating_source,
-    }
+    """Create or update a year's framework from a checked spec, all or nothing."""
+    _check_previous_codes(spec)
+    header = {f.name: spec.header.values[f.name] for f in FRAMEWORK.fields if f.name != FRAMEWORK.key}
     framework = Framework.objects.filter(fiscal_year=spec.fiscal_year).first()
     result = LoadResult(framework=framework)
     syncer = _Syncer(result)
@@ -104,119 +134,26 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None) -> LoadResult:
     else:
         syncer.update(framework, header, label=f"framework {spec.fiscal_year}")
 
-    scope = {"framework": framework}
-    instruments = syncer.sync(
-        Instrument,
-        scope,
-        "code",
-        [
-            {"code": i.code, "name_th": i.name_th, "name_en": i.name_en, "weight": i.weight, "order": n, **_facts(i)}
-            for n, i in enumerate(spec.instruments)
-        ],
-    )
-    indicators = syncer.sync(
-        Indicator,
-        scope,
-        "number",
-        [
-            {
-                "number": ind.number,
-                "instrument": instruments[ind.instrument],
-                "name_th": ind.name_th,
-                "name_en": ind.name_en,
-                "weight": ind.weight,
-                **_facts(ind),
-            }
-            for ind in spec.indicators
-        ],
-    )
-    # Items move between sub-indicators across edits, so they are synced per framework.
-    sub_indicators = {}
-    for ind in spec.indicators:
-        sub_indicators |= syncer.sync(
-            SubIndicator,
-            {"indicator": indicators[ind.number]},
-            "code",
-            [
-                {"code": s.code, "name_th": s.name_th, "name_en": s.name_en, "order": n, **_facts(s)}
-                for n, s in enumerate(ind.sub_indicators)
-            ],
-        )
-    item_rows = []
-    for ind in spec.indicators:
-        for sub in ind.sub_indicators:
-            for item in sub.items:
-                item_rows.append(
-                    {
-                        "code": item.code,
-                        "number": item.number,
-                        "sub_indicator": sub_indicators[sub.code],
-                        "group_th": item.group_th,
-                        "group_en": item.group_en,
-                        "name_th": item.name_th,
-                        "name_en": item.name_en,
-                        **_facts(item),
-                    }
-                )
-    items = syncer.sync(ItemDefinition, scope, "code", item_rows)
-    for item in spec.items:
-        syncer.sync(
-            ItemRequirement,
-            {"item": items[item.code]},
-            "order",
-            [
-                {"order": n + 1, "text_th": r.text_th, "text_en": r.text_en, **_facts(r)}
-                for n, r in enumerate(item.requirements)
-            ],
-        )
-    syncer.sync(
-        RatingBand,
-        scope,
-        "code",
-        [
-            {
-                "code": b.code,
-                "label_th": b.label_th,
-                "label_en": b.label_en,
-                "min_total": b.min_total,
-                "min_each_instrument": b.min_each_instrument,
-                "passing": b.passing,
-                "order": n,
-                **_facts(b),
-            }
-            for n, b in enumerate(spec.rating_bands)
-        ],
-    )
-    rules = [
-        {
-            "instrument": instruments[r.instrument],
-            "population_th": r.population_th,
-            "population_en": r.population_en,
-            "min_count": r.min_count,
-            "percent": r.percent,
-            "max_count": r.max_count,
-            **_facts(r),
-        }
-        for r in spec.respondent_rules
-    ]
-    syncer.sync(RespondentRule, scope, "instrument", rules)
-    syncer.sync(
-        Milestone,
-        scope,
-        "code",
-        [
-            {
-                "code": m.code,
-                "name_th": m.name_th,
-                "name_en": m.name_en,
-                "start": m.start,
-                "end": m.end,
-                "order": n,
-                **_facts(m),
-            }
-            for n, m in enumerate(spec.milestones)
-        ],
-    )
+    # The rows of each part by their key, for the parts loaded after it that name them.
+    objects: dict[str, dict] = {}
+    for part in LISTS:
+        rows = spec.rows[part.name]
+        if part.scope == "parent":
+            by_parent: dict = {}
+            for row in rows:
+                by_parent.setdefault(row.values[part.parent_field.name], []).append(row)
+            groups = [
+                ({part.parent_field.name: obj}, by_parent.get(key, [])) for key, obj in objects[part.parent].items()
+            ]
+        else:
+            groups = [({"framework": framework}, rows)]
+        found = objects[part.name] = {}
+        for scope, group in groups:
+            values = [_model_values(part, row, n, objects) for n, row in enumerate(group)]
+            kept = syncer.sync(part.model, scope, _key_name(part), values)
+            if part.key != part.position:
+                found.update((row.values[part.key], obj) for row, obj in zip(group, kept, strict=True))
+
     if result.changed:
         for after_load in framework_load_hooks():
             after_load(framework=framework)
@@ -229,6 +166,41 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None) -> LoadResult:
             obj=framework,
         )
     return result
+
+
+def framework_spec(framework: Framework) -> catalogue.FrameworkSpec:
+    """The catalogue's rows of a year as a spec, in the order a file lists them: what
+    `framework_load` takes back without writing a row. One query per part."""
+    header = catalogue.Row(FRAMEWORK, {f.name: getattr(framework, f.name) for f in FRAMEWORK.fields})
+    rows: dict[str, list[catalogue.Row]] = {}
+    keys: dict[str, dict] = {}  # part -> pk -> key
+    places: dict[str, dict] = {}  # part -> pk -> position in its dumped list
+    for part in LISTS:
+        path = "framework" if part.scope == "framework" else f"{part.parent_field.name}__framework"
+        objs = list(part.model.objects.filter(**{path: framework}))
+        objs.sort(key=lambda obj, part=part: _dump_order(part, obj, places))
+        part_rows = rows[part.name] = []
+        keys[part.name], places[part.name] = {}, {}
+        for n, obj in enumerate(objs):
+            values = {}
+            for f in part.fields:
+                value = getattr(obj, f.model_field.attname)
+                values[f.name] = keys[f.ref][value] if f.kind == REF else value
+            part_rows.append(catalogue.Row(part, values))
+            keys[part.name][obj.pk] = values.get(part.key)
+            places[part.name][obj.pk] = n
+    return catalogue.FrameworkSpec(header=header, rows=rows)
+
+
+def _dump_order(part: Part, obj: models.Model, places: dict) -> tuple:
+    """Rows follow their parent's order (items by sub-indicator), then their own."""
+    parent = (places[part.parent][getattr(obj, part.parent_field.model_field.attname)],) if part.parent else ()
+    sort_field = part.field(part.sort) if part.sort in {f.name for f in part.fields} else None
+    if sort_field is not None and sort_field.kind == REF:
+        own = places[sort_field.ref][getattr(obj, sort_field.model_field.attname)]
+    else:
+        own = getattr(obj, part.sort)
+    return (*parent, own)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from functools import cache
 
 import pytest
 import yaml
+from django.utils import translation
 
 from ita.catalogue import FrameworkFileError, parse_framework, parse_framework_file
 from tests.conftest import FRAMEWORK_DIR
@@ -16,7 +17,7 @@ def source(year: int) -> str:
 
 
 def problems_of(text: str) -> list[str]:
-    with pytest.raises(FrameworkFileError) as excinfo:
+    with translation.override("en"), pytest.raises(FrameworkFileError) as excinfo:
         parse_framework(text)
     return excinfo.value.problems
 
@@ -29,27 +30,29 @@ def edited(year: int, edit) -> str:
 
 
 def sub_sizes(spec) -> list[int]:
-    return [len(sub.items) for ind in spec.indicators for sub in ind.sub_indicators]
+    return [len(spec.children("items", sub)) for sub in spec.of("sub_indicators")]
 
 
 def test_the_2566_file_has_43_items_in_the_restructured_groups():
     spec = parse_framework_file(FRAMEWORK_DIR / "2566.yaml")
     assert [item.code for item in spec.items] == [f"O{n}" for n in range(1, 44)]
     assert sub_sizes(spec) == [10, 8, 4, 4, 4, 8, 5]
-    assert spec.rating_scheme == "level"
-    assert {i.code: i.weight for i in spec.instruments} == {"IIT": 30, "EIT": 30, "OIT": 40}
+    assert spec.header.rating_scheme == "level"
+    assert {i.code: i.weight for i in spec.of("instruments")} == {"IIT": 30, "EIT": 30, "OIT": 40}
+    assert {i.code: i.kind for i in spec.of("instruments")} == {"IIT": "IIT", "EIT": "EIT", "OIT": "OIT"}
     items = {item.code: item for item in spec.items}
     assert items["O10"].name_th == "นโยบายคุ้มครองข้อมูลส่วนบุคคล"
     assert items["O29"].name_th.startswith("ข้อมูลเชิงสถิติเรื่องร้องเรียน")
-    assert all(item.requirements for item in spec.items)
+    assert all(spec.children("requirements", item) for item in spec.items)
+    assert (items["O1"].evidence_period, items["O1"].previous_codes, spec.header.assessor) == ("", [], "")
 
 
 def test_the_2565_file_has_the_2563_to_2565_item_list():
     spec = parse_framework_file(FRAMEWORK_DIR / "2565.yaml")
     assert len(spec.items) == 43
     assert sub_sizes(spec) == [9, 8, 7, 4, 5, 8, 2]
-    assert spec.rating_scheme == "letter"
-    assert [(b.code, b.min_total) for b in spec.rating_bands] == [
+    assert spec.header.rating_scheme == "letter"
+    assert [(b.code, b.min_total) for b in spec.of("rating_bands")] == [
         ("AA", 95), ("A", 85), ("B", 75), ("C", 65), ("D", 55), ("E", 50), ("F", 0),
     ]  # fmt: skip
     assert {item.code: item.name_th for item in spec.items}["O29"].startswith("แนวปฏิบัติการจัดการเรื่องร้องเรียน")
@@ -57,9 +60,9 @@ def test_the_2565_file_has_the_2563_to_2565_item_list():
 
 def test_unconfirmed_facts_are_kept_with_their_note():
     spec = parse_framework(source(2566))
-    urgent = next(band for band in spec.rating_bands if band.min_total == 0)
+    urgent = next(band for band in spec.of("rating_bands") if band.min_total == 0)
     assert urgent.unconfirmed and urgent.note
-    assert all(rule.unconfirmed for rule in spec.respondent_rules)
+    assert all(rule.unconfirmed for rule in spec.of("respondent_rules"))
 
 
 def test_invalid_yaml_names_the_line():

@@ -4,6 +4,7 @@ import pytest
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from accounts.models import AuditEvent
 from ita.catalogue import FrameworkFileError, parse_framework, parse_framework_file
@@ -38,7 +39,7 @@ def test_a_bad_file_changes_nothing_and_says_where(tmp_path):
     bad = tmp_path / "2566.yaml"
     bad.write_text(text.replace("name_th: โครงสร้าง", "name_th: โครงสร้างใหม่").replace("weight: 40", "weight: 41"))
     before = catalogue_state()
-    with pytest.raises(CommandError) as excinfo:
+    with translation.override("en"), pytest.raises(CommandError) as excinfo:
         call_command("load_framework", str(bad))
     assert "nothing changed" in str(excinfo.value)
     assert "add up to 101" in str(excinfo.value)

@@ -5,10 +5,13 @@ from ita.services import framework_load
 
 
 class Command(BaseCommand):
-    help = "Validate and load ITA framework files (ita/framework/<year>.yaml), each all or nothing."
+    help = (
+        "Check and load ITA framework files (ita/framework/<year>.yaml, or a workbook .xlsx made with "
+        "dump_framework), each all or nothing."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", help="framework YAML files")
+        parser.add_argument("files", nargs="+", help="framework files: .yaml or .xlsx")
 
     def handle(self, *args, files, **options):
         for path in files:
