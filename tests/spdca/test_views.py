@@ -119,3 +119,142 @@ def test_the_admin_names_the_director_who_signs_the_documents(client, assessment
     assert assessment.office.director_full_name == "นายสมชาย ใจดี"
     event = AuditEvent.objects.get(action="office.report_settings")
     assert event.data["director_name"] == "สมชาย ใจดี"
+
+
+# --- the cycle's changes through the pages: each redirects after the change and records it, is
+# refused to other roles (403) and other offices (404), and does not answer GET (405) --------
+
+
+def cycle_url(assessment, name, *extra):
+    return reverse(name, args=[assessment.office.slug, assessment.fiscal_year, *extra])
+
+
+def _finding(assessment):
+    from spdca.models import Finding
+
+    indicator = assessment.framework.indicators.get(number=9)
+    return Finding.objects.create(
+        assessment=assessment, kind="develop", instrument=indicator.instrument, indicator=indicator, text="x"
+    )
+
+
+def _activity(assessment):
+    from spdca.models import Activity
+
+    return Activity.objects.create(assessment=assessment, title="เดิม", start="2023-01-01", end="2023-02-01")
+
+
+def _improvement(assessment):
+    from spdca.models import Improvement
+
+    return Improvement.objects.create(assessment=assessment, phase="during_oit", cause="c", action="a")
+
+
+def _outcome(assessment):
+    from spdca.models import Outcome
+
+    return Outcome.objects.create(assessment=assessment, kind="qualitative", text="ผ่าน")
+
+
+def _exists(model_name, **lookup):
+    from django.apps import apps
+
+    return apps.get_model("spdca", model_name).objects.filter(**lookup).exists()
+
+
+# name: (make the object the URL points to, POST data, the event, whether the change is made)
+CHANGES = {
+    "spdca:meeting-save": (
+        None,
+        {"date": "2023-05-10", "place": "ห้องประชุม"},
+        "spdca.meeting_saved",
+        lambda assessment, obj: _exists("Meeting", assessment=assessment, place="ห้องประชุม"),
+    ),
+    "spdca:finding-remove": (
+        _finding,
+        {},
+        "spdca.finding_removed",
+        lambda assessment, obj: not _exists("Finding", pk=obj.pk),
+    ),
+    "spdca:activity-add": (
+        None,
+        {"title": "อบรม", "start": "2023-01-01", "end": "2023-02-01"},
+        "spdca.activity_added",
+        lambda assessment, obj: _exists("Activity", assessment=assessment, title="อบรม"),
+    ),
+    "spdca:activity-edit": (
+        _activity,
+        {"title": "ใหม่", "start": "2023-01-01", "end": "2023-02-01"},
+        "spdca.activity_changed",
+        lambda assessment, obj: _exists("Activity", pk=obj.pk, title="ใหม่"),
+    ),
+    "spdca:improvement-add": (
+        None,
+        {"phase": "during_oit", "cause": "c", "action": "ตรวจก่อนส่ง"},
+        "spdca.improvement_added",
+        lambda assessment, obj: _exists("Improvement", assessment=assessment, action="ตรวจก่อนส่ง"),
+    ),
+    "spdca:improvement-toggle": (
+        _improvement,
+        {},
+        "spdca.improvement_done",
+        lambda assessment, obj: _exists("Improvement", pk=obj.pk, done=True),
+    ),
+    "spdca:lesson-add": (
+        None,
+        {"text": "เริ่มเร็ว"},
+        "spdca.lesson_added",
+        lambda assessment, obj: _exists("Lesson", assessment=assessment, text="เริ่มเร็ว"),
+    ),
+    "spdca:outcome-add": (
+        None,
+        {"kind": "qualitative", "text": "ผ่าน"},
+        "spdca.outcome_added",
+        lambda assessment, obj: _exists("Outcome", assessment=assessment, text="ผ่าน"),
+    ),
+    "spdca:outcome-remove": (
+        _outcome,
+        {},
+        "spdca.outcome_removed",
+        lambda assessment, obj: not _exists("Outcome", pk=obj.pk),
+    ),
+}
+changes = pytest.mark.parametrize("name", CHANGES)
+
+
+def _change_url(assessment, name):
+    make = CHANGES[name][0]
+    obj = make(assessment) if make else None
+    return (cycle_url(assessment, name, obj.pk) if obj else cycle_url(assessment, name)), obj
+
+
+@changes
+def test_the_admin_changes_the_cycle_and_it_is_recorded(client, assessment, admin_member, name):
+    from accounts.models import AuditEvent
+
+    _make, data, action, done = CHANGES[name]
+    url, obj = _change_url(assessment, name)
+    client.force_login(admin_member.user)
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert done(assessment, obj)
+    assert AuditEvent.objects.filter(action=action, actor=admin_member.user, office=assessment.office).count() == 1
+
+
+@changes
+@pytest.mark.parametrize(("member", "status"), [("committee_member", 403), ("other_office_admin", 404)])
+def test_no_one_else_changes_the_cycle(client, request, assessment, member, status, name):
+    _make, data, _action, done = CHANGES[name]
+    url, obj = _change_url(assessment, name)
+    client.force_login(request.getfixturevalue(member).user)
+    assert client.post(url, data).status_code == status
+    assert not done(assessment, obj)
+
+
+@changes
+def test_the_cycle_is_not_changed_by_get(client, assessment, admin_member, name):
+    url, obj = _change_url(assessment, name)
+    client.force_login(admin_member.user)
+    expected = 200 if name == "spdca:activity-edit" else 405  # the edit page shows its form
+    assert client.get(url).status_code == expected
+    assert not CHANGES[name][3](assessment, obj)
