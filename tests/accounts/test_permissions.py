@@ -25,6 +25,26 @@ def test_a_member_reaches_their_office(office, role):
     assert get_membership_or_404(request_for(membership.user), office.slug) == membership
 
 
+def test_the_check_changes_neither_the_request_nor_the_session(office, admin_member):
+    request = request_for(admin_member.user)
+    get_membership_or_404(request, office.slug, roles=[Role.ADMIN])
+    assert request.session == {}
+    assert not hasattr(request, "membership")
+
+
+def test_the_assessment_check_returns_the_membership_it_checked(assessment, committee_member):
+    from ita.access import get_assessment_or_404
+
+    request = request_for(committee_member.user)
+    found, membership = get_assessment_or_404(request, assessment.office.slug, assessment.fiscal_year)
+    assert (found, membership) == (assessment, committee_member)
+    with pytest.raises(PermissionDenied):
+        get_assessment_or_404(request, assessment.office.slug, assessment.fiscal_year, roles=[Role.ADMIN])
+    with pytest.raises(Http404):
+        get_assessment_or_404(request, assessment.office.slug, assessment.fiscal_year + 1)
+    assert request.session == {}
+
+
 def test_someone_from_another_office_gets_404(office, other_office_admin):
     with pytest.raises(Http404):
         get_membership_or_404(request_for(other_office_admin.user), office.slug)

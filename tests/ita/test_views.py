@@ -88,3 +88,42 @@ class TestOpenAssessment:
         assert response.status_code == 200
         assert response.context["form"].errors
         assert Assessment.objects.count() == 1
+
+
+class TestTargetBand:
+    def url(self, assessment):
+        return reverse("ita:target-band", args=[assessment.office.slug, assessment.fiscal_year])
+
+    def test_the_admin_sets_the_target_and_it_is_recorded(self, client, assessment, admin_member):
+        band = assessment.framework.rating_bands.first()
+        client.force_login(admin_member.user)
+        response = client.post(self.url(assessment), {"target_band": band.pk})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("ita:results", args=[assessment.office.slug, assessment.fiscal_year])
+        assessment.refresh_from_db()
+        assert assessment.target_band == band
+        assert AuditEvent.objects.filter(action="results.target", actor=admin_member.user).count() == 1
+
+    @pytest.mark.parametrize(("member", "status"), [("committee_member", 403), ("other_office_admin", 404)])
+    def test_no_one_else_sets_it(self, client, request, assessment, member, status):
+        client.force_login(request.getfixturevalue(member).user)
+        response = client.post(self.url(assessment), {"target_band": assessment.framework.rating_bands.first().pk})
+        assert response.status_code == status
+        assessment.refresh_from_db()
+        assert assessment.target_band is None
+
+    def test_it_needs_post(self, client, assessment, admin_member):
+        client.force_login(admin_member.user)
+        assert client.get(self.url(assessment)).status_code == 405
+
+
+def test_opening_an_office_is_what_home_remembers(client):
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory()
+    first, second = MembershipFactory(user=user), MembershipFactory(user=user)
+    client.force_login(user)
+    client.get(first.office.get_absolute_url())
+    assert client.session["current_office"] == first.office.slug
+    client.get(second.office.get_absolute_url())
+    assert client.get(reverse("home"))["Location"] == second.office.get_absolute_url()

@@ -498,3 +498,78 @@ def test_the_what_if_says_when_iit_or_eit_blocks_the_target(client, assessment, 
     whatif = client.get(items_url(assessment, "oit:item-progress"), query).context["whatif"]
     assert whatif.blocked_by == ["EIT"]
     assert not whatif.target_reachable and not whatif.target_reached
+
+
+# --- one view per workflow action ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["oit:item-submit", "oit:item-return", "oit:item-approve", "oit:item-publish", "oit:item-unpublish"],
+)
+def test_another_office_cannot_move_an_item(client, assessment, other_office_admin, name):
+    item = o1(assessment)
+    client.force_login(other_office_admin.user)
+    response = client.post(item_url(item, name), {"version": item.version, "note": "x"})
+    assert response.status_code == 404
+    assert not item.events.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "member"),
+    [("oit:item-submit", "staff_member"), ("oit:item-approve", "committee_member")],
+)
+def test_a_step_from_a_stale_page_is_refused_with_the_reason(client, request, assessment, staff_member, name, member):
+    item = o1(assessment)
+    if name == "oit:item-approve":
+        item = submitted(item, staff_member)
+    else:
+        add_pdf(item, staff_member)
+    stale_version = item.version - 1
+    status = Item.objects.get(pk=item.pk).status
+    client.force_login(request.getfixturevalue(member).user)
+    client.cookies["django_language"] = "en"
+    response = client.post(item_url(item, name), {"version": stale_version}, follow=True)
+    assert "Someone else changed this item after you opened it" in response.content.decode()
+    assert Item.objects.get(pk=item.pk).status == status
+
+
+def test_an_unreadable_step_form_is_explained(client, assessment, staff_member):
+    item = o1(assessment)
+    client.force_login(staff_member.user)
+    response = client.post(item_url(item, "oit:item-submit"), {"version": "x"}, follow=True)
+    assert response.redirect_chain[-1][0] == item.get_absolute_url()
+    assert list(response.context["messages"])
+    item.refresh_from_db()
+    assert item.status == Item.Status.DRAFT
+
+
+def test_unpublishing_through_the_page_needs_a_reason(client, assessment, staff_member, committee_member, admin_member):
+    item = approved(o1(assessment), staff_member, committee_member)
+    services.item_publish(item=item, membership=admin_member, expected_version=item.version)
+    item.refresh_from_db()
+    client.force_login(admin_member.user)
+    url = item_url(item, "oit:item-unpublish")
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"version": item.version, "note": ""}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == Item.Status.PUBLISHED  # refused: no reason
+    assert client.post(url, {"version": item.version, "note": "ไฟล์ผิด"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == Item.Status.RETURNED
+    assert Publication.objects.get(item=item).withdrawn_reason == "ไฟล์ผิด"
+
+
+def test_the_oit_settings_change_is_recorded(client, office, admin_member, other_office_admin):
+    from accounts.models import AuditEvent
+
+    url = reverse("oit:office-settings", args=[office.slug])
+    client.force_login(other_office_admin.user)
+    assert client.post(url, {"oit_required_approvals": 3}).status_code == 404
+    client.force_login(admin_member.user)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"oit_required_approvals": 3}).status_code == 302
+    office.refresh_from_db()
+    assert office.oit_required_approvals == 3
+    event = AuditEvent.objects.get(action="office.oit_settings")
+    assert (event.office, event.actor) == (office, admin_member.user)
