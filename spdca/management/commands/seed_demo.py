@@ -1,3 +1,6 @@
+"""The demo office สพม.จันทบุรี ตราด, its people and its assessments. It lives beside the demo cycle
+(`seed_demo_cycle`) in spdca, which may use the accounts and the ita services it needs."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -39,9 +42,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--open", nargs="+", type=int, default=[2565, 2566], metavar="YEAR",
+            "--open",
+            nargs="+",
+            type=int,
+            default=[2565, 2566],
+            metavar="YEAR",
             help="The fiscal years whose assessments to open (default: 2565 2566).",
-        )  # fmt: skip
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
