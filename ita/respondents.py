@@ -27,11 +27,17 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _require_member(assessment: Assessment, membership: Membership) -> None:
+    if assessment.office_id != membership.office_id:
+        raise PermissionDenied("The assessment belongs to another office.")
+
+
 @transaction.atomic
 def target_update(
     *, target: RespondentTarget, membership: Membership, population: int | None, required_override: int | None
 ) -> RespondentTarget:
     """Set the population, and the number the national system gives when it gives one."""
+    _require_member(target.assessment, membership)
     _require(membership.is_admin, _("Only the office's administrators set respondent targets."))
     target.population = population
     target.required_override = required_override
@@ -51,6 +57,7 @@ def iit_confirm(
     *, assessment: Assessment, membership: Membership, user=None, screenshot: UploadedFile | None = None
 ) -> IITConfirmation:
     """Record that `user` (by default the member) answered the IIT. Once per person."""
+    _require_member(assessment, membership)
     user = user or membership.user
     if user.pk != membership.user_id:
         _require(membership.can_review, _("Only the committee records a confirmation for someone else."))
@@ -92,6 +99,7 @@ def eit_count_add(
     note: str = "",
 ) -> EITCount:
     """Add EIT answers reported through a channel; a list of names, when given, sets the count."""
+    _require_member(assessment, membership)
     _require(membership.can_review, _("Only the committee records EIT counts."))
     names = [line.strip() for line in respondents.splitlines() if line.strip()]
     if names:
@@ -120,6 +128,7 @@ def eit_count_add(
 @transaction.atomic
 def eit_count_remove(*, entry: EITCount, membership: Membership) -> None:
     """Take back a count entered by mistake; the activity log keeps what it was."""
+    _require_member(entry.assessment, membership)
     _require(membership.can_review, _("Only the committee records EIT counts."))
     audit_record(
         office=entry.assessment.office,

@@ -43,8 +43,6 @@ from ita.respondents import eit_counts_with_running_total, respondent_progress
 from ita.services import assessment_open
 
 REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
-
-
 # The office a person with several offices last opened; home leads back to it.
 CURRENT_OFFICE = "current_office"
 
