@@ -607,7 +607,10 @@ def _read_yaml_list(part: Part, entries, place: LinePlace, parent_key, spec: Fra
 
 
 class _Dumper(yaml.SafeDumper):
-    """Writes text with line breaks as a literal block, and never wraps a line."""
+    """Writes lists indented under their key and text with line breaks as a literal block."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False):
+        return super().increase_indent(flow, False)
 
 
 def _represent_str(dumper: yaml.SafeDumper, text: str):
@@ -615,7 +618,13 @@ def _represent_str(dumper: yaml.SafeDumper, text: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
+def _represent_list(dumper: yaml.SafeDumper, items: list):
+    short = bool(items) and all(isinstance(item, str) and len(item) <= 20 for item in items)  # [O1, O3]
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=short)
+
+
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(list, _represent_list)
 
 
 def _plain(value):
@@ -667,4 +676,6 @@ def framework_yaml(spec: FrameworkSpec) -> str:
     for f in nested:
         if _written(f, header[f.name]):
             _put(data, f.yaml_key, _plain(header[f.name]))
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    # A blank line before each section (a top-level key holding a list or a mapping), as people write it.
+    return re.sub(r"\n(?=[^\s#][^\n]*:\n)", "\n\n", text)

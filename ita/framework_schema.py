@@ -136,9 +136,9 @@ class Part:
 
 def _facts() -> tuple[Field, ...]:
     return (
+        Field("source", "แหล่งที่มา"),
         Field("unconfirmed", "ยังไม่ยืนยัน"),
         Field("note", "หมายเหตุ"),
-        Field("source", "แหล่งที่มา"),
     )
 
 
