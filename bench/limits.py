@@ -101,9 +101,13 @@ def _fill_oit(assessment) -> None:
     revisions = []
     for number, document in enumerate(documents):
         revision = EvidenceRevision(
-            evidence=document, number=1, title=document.title, document_date=date(2023, 1, 15), uploaded_by=user,
+            evidence=document,
+            number=1,
+            title=document.title,
+            document_date=date(2023, 1, 15),
+            uploaded_by=user,
             url=(f"https://www.example.go.th/ita/2566/{number}/" + "documents/report-" * 100)[:url_length],
-        )  # fmt: skip
+        )
         fill(revision, "description")
         revisions.append(revision)
     EvidenceRevision.objects.bulk_create(revisions, batch_size=500)
@@ -137,10 +141,15 @@ def _fill_spdca(assessment, activities: int) -> None:
     indicators = list(assessment.framework.indicators.select_related("instrument"))
     Finding.objects.filter(assessment=assessment).delete()
     Finding.objects.bulk_create(
-        Finding(assessment=assessment, kind=Finding.Kind.values[number % 2], instrument=indicator.instrument,
-                indicator=indicator, text=thai(max_length(Finding, "text")))
+        Finding(
+            assessment=assessment,
+            kind=Finding.Kind.values[number % 2],
+            instrument=indicator.instrument,
+            indicator=indicator,
+            text=thai(max_length(Finding, "text")),
+        )
         for number, indicator in enumerate(indicators * 3)
-    )  # fmt: skip
+    )
     existing = list(assessment.activities.all())
     for activity in existing:
         fill(activity, "title", "objective", "expected_output", "success_indicator")
@@ -150,32 +159,49 @@ def _fill_spdca(assessment, activities: int) -> None:
     )
     for number in range(activities - len(existing)):
         activity = Activity(
-            assessment=assessment, responsible=user, start=date(2022, 10, 1) + timedelta(days=number * 4),
-            end=date(2023, 1, 1) + timedelta(days=number * 4), is_publicity=number % 5 == 0,
-        )  # fmt: skip
+            assessment=assessment,
+            responsible=user,
+            start=date(2022, 10, 1) + timedelta(days=number * 4),
+            end=date(2023, 1, 1) + timedelta(days=number * 4),
+            is_publicity=number % 5 == 0,
+        )
         fill(activity, "title", "objective", "expected_output", "success_indicator")
         activity.save()
         activity.indicators.set(indicators[number % 10 : number % 10 + 2])
         ProgressUpdate.objects.bulk_create(
-            ProgressUpdate(activity=activity, date=activity.start + timedelta(days=20 * step), percent=25 * step,
-                           narrative=thai(max_length(ProgressUpdate, "narrative")), recorded_by=user)
+            ProgressUpdate(
+                activity=activity,
+                date=activity.start + timedelta(days=20 * step),
+                percent=25 * step,
+                narrative=thai(max_length(ProgressUpdate, "narrative")),
+                recorded_by=user,
+            )
             for step in range(1, 5)
-        )  # fmt: skip
+        )
     Improvement.objects.filter(assessment=assessment).delete()
     Improvement.objects.bulk_create(
-        Improvement(assessment=assessment, phase=phase, owner=user, cause=thai(max_length(Improvement, "cause")),
-                    action=thai(max_length(Improvement, "action")))
+        Improvement(
+            assessment=assessment,
+            phase=phase,
+            owner=user,
+            cause=thai(max_length(Improvement, "cause")),
+            action=thai(max_length(Improvement, "action")),
+        )
         for phase in Improvement.Phase.values
         for _ in range(10)
-    )  # fmt: skip
+    )
     Lesson.objects.filter(assessment=assessment).delete()
     Lesson.objects.bulk_create(Lesson(assessment=assessment, text=thai(max_length(Lesson, "text"))) for _ in range(10))
     Outcome.objects.filter(assessment=assessment).delete()
     Outcome.objects.bulk_create(
-        Outcome(assessment=assessment, kind=Outcome.Kind.values[number % 2], order=number,
-                text=thai(max_length(Outcome, "text")))
+        Outcome(
+            assessment=assessment,
+            kind=Outcome.Kind.values[number % 2],
+            order=number,
+            text=thai(max_length(Outcome, "text")),
+        )
         for number in range(10)
-    )  # fmt: skip
+    )
     text, _created = AnnualReportText.objects.get_or_create(assessment=assessment)
     fill(text, "preface", "introduction", "project", "coach")
     text.save()
@@ -240,8 +266,11 @@ def main() -> None:
     for case in CASES:
         output = subprocess.run(
             [sys.executable, __file__, "--child", case, str(activities)],
-            check=True, capture_output=True, text=True, env=os.environ.copy(),
-        ).stdout  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+        ).stdout
         result = json.loads(output.strip().splitlines()[-1])
         print(
             f"| {case} | {result['pages']} | {result['bytes'] / 1e6:.1f} | {result['first_s']:.2f} | "

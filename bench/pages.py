@@ -114,10 +114,21 @@ def serve() -> tuple[subprocess.Popen, str]:
         port = sock.getsockname()[1]
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
-        [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--worker-class", "sync", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy(),
-    )  # fmt: skip
+        [
+            gunicorn,
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -130,16 +141,27 @@ def serve() -> tuple[subprocess.Popen, str]:
 
 def load(base: str, path: str, pairs: list[tuple[str, str]], signed_in: bool) -> dict:
     arguments = [path] + [f"{slug}={key if signed_in else ''}" for slug, key in pairs]
-    subprocess.run(
+    subprocess.run(  # warm-up
         ["wrk", "-t2", f"-c{CONCURRENCY}", "-d3s", "-s", str(ROOT / "bench" / "users.lua"), base, "--", *arguments],
         check=True,
         capture_output=True,
-    )  # fmt: skip  (warm-up)
+    )
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{DURATION}", "-s", str(ROOT / "bench" / "users.lua"), base, "--",
-         *arguments],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONCURRENCY}",
+            f"-d{DURATION}",
+            "-s",
+            str(ROOT / "bench" / "users.lua"),
+            base,
+            "--",
+            *arguments,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     result = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
     result["rps"] = result["requests"] / result["seconds"]
     return result
@@ -176,16 +198,20 @@ def main() -> None:
     trivial_thinking = thinking[PAGES[0][0]]
     for label, _path, _signed_in in PAGES:
         r = thinking[label]
-        print(f"| {label} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} | "
-              f"{r['p95_ms'] / trivial_thinking['p95_ms']:.1f}× | {r['failures']} |")  # fmt: skip
+        print(
+            f"| {label} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} | "
+            f"{r['p95_ms'] / trivial_thinking['p95_ms']:.1f}× | {r['failures']} |"
+        )
     print()
     print(f"Saturation: wrk, {CONCURRENCY} connections without pauses, {DURATION} per page.")
     print("| page | queries | p50 (ms) | p95 (ms) | requests/s | p95 ÷ trivial p95 | non-2xx |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label, _path, _signed_in in PAGES:
         r = results[label]
-        print(f"| {label} | {counts[label]} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} | "
-              f"{r['p95_ms'] / trivial['p95_ms']:.1f}× | {r['non_2xx'] + r['socket_errors']} |")  # fmt: skip
+        print(
+            f"| {label} | {counts[label]} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} | "
+            f"{r['p95_ms'] / trivial['p95_ms']:.1f}× | {r['non_2xx'] + r['socket_errors']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -64,22 +64,34 @@ def seed(activities: int) -> None:
     )
     for number in range(activities - assessment.activities.count()):
         activity = Activity.objects.create(
-            assessment=assessment, title=f"กิจกรรมส่งเสริมคุณธรรมและความโปร่งใส ครั้งที่ {number + 1}",
-            objective="เสริมสร้างวัฒนธรรมองค์กรที่ไม่ทนต่อการทุจริตและยึดหลักธรรมาภิบาล", unit=template.unit,
-            responsible=recorder, start=date(2022, 10, 1) + timedelta(days=number * 4),
-            end=date(2023, 1, 1) + timedelta(days=number * 4), is_publicity=number % 5 == 0,
-        )  # fmt: skip
+            assessment=assessment,
+            title=f"กิจกรรมส่งเสริมคุณธรรมและความโปร่งใส ครั้งที่ {number + 1}",
+            objective="เสริมสร้างวัฒนธรรมองค์กรที่ไม่ทนต่อการทุจริตและยึดหลักธรรมาภิบาล",
+            unit=template.unit,
+            responsible=recorder,
+            start=date(2022, 10, 1) + timedelta(days=number * 4),
+            end=date(2023, 1, 1) + timedelta(days=number * 4),
+            is_publicity=number % 5 == 0,
+        )
         activity.indicators.set(indicators[number % 10 : number % 10 + 2])
         ProgressUpdate.objects.bulk_create(
-            ProgressUpdate(activity=activity, date=activity.start + timedelta(days=20 * step), percent=25 * step,
-                           narrative=narrative, recorded_by=recorder)
+            ProgressUpdate(
+                activity=activity,
+                date=activity.start + timedelta(days=20 * step),
+                percent=25 * step,
+                narrative=narrative,
+                recorded_by=recorder,
+            )
             for step in range(1, 5)
-        )  # fmt: skip
+        )
     for number, indicator in enumerate(indicators * 3):
         Finding.objects.create(
-            assessment=assessment, kind=Finding.Kind.DEVELOP if number % 2 else Finding.Kind.STRENGTH,
-            instrument=indicator.instrument, indicator=indicator, text=narrative,
-        )  # fmt: skip
+            assessment=assessment,
+            kind=Finding.Kind.DEVELOP if number % 2 else Finding.Kind.STRENGTH,
+            instrument=indicator.instrument,
+            indicator=indicator,
+            text=narrative,
+        )
     Improvement.objects.bulk_create(
         Improvement(assessment=assessment, phase=phase, cause=narrative, action=narrative, owner=recorder)
         for phase in Improvement.Phase.values
@@ -158,8 +170,11 @@ def main() -> None:
         for mode in ("pipeline", "raw"):
             output = subprocess.run(
                 [sys.executable, __file__, "--child", kind, mode, str(activities)],
-                check=True, capture_output=True, text=True, env=os.environ.copy(),
-            ).stdout  # fmt: skip
+                check=True,
+                capture_output=True,
+                text=True,
+                env=os.environ.copy(),
+            ).stdout
             results[mode] = json.loads(output.strip().splitlines()[-1])
         rows.append((kind, results))
     print(f"Plan of {activities} activities, median of {RUNS} renders after a warm-up, each case in a fresh process.")

@@ -88,8 +88,11 @@ def fill_items(assessment, memberships, units, *, current: bool) -> None:
 
     admin, committee, staff = memberships[0], memberships[1:5], memberships[5:]
     items = list(assessment.oit_items.select_related("definition").order_by("definition__number"))
-    states = [Item.Status.PUBLISHED, Item.Status.APPROVED, Item.Status.SUBMITTED, Item.Status.RETURNED,
-              Item.Status.DRAFT] if current else [Item.Status.PUBLISHED]  # fmt: skip
+    states = (
+        [Item.Status.PUBLISHED, Item.Status.APPROVED, Item.Status.SUBMITTED, Item.Status.RETURNED, Item.Status.DRAFT]
+        if current
+        else [Item.Status.PUBLISHED]
+    )
     now = timezone.now()
     for n, item in enumerate(items):
         item.unit = units[n % len(units)]
@@ -98,8 +101,9 @@ def fill_items(assessment, memberships, units, *, current: bool) -> None:
         item.due_date = date(assessment.fiscal_year - 543, 4, 30)
         if item.status != Item.Status.DRAFT:
             item.review_round, item.submitted_at, item.submitted_by = 1, now, staff[n % len(staff)].user
-    Item.objects.bulk_update(items, ["unit", "status", "description", "due_date", "review_round", "submitted_at",
-                                     "submitted_by"])  # fmt: skip
+    Item.objects.bulk_update(
+        items, ["unit", "status", "description", "due_date", "review_round", "submitted_at", "submitted_by"]
+    )
     for n, item in enumerate(items):
         item.assignees.add(staff[n % len(staff)].user)
     evidence = Evidence.objects.bulk_create(
@@ -107,11 +111,15 @@ def fill_items(assessment, memberships, units, *, current: bool) -> None:
     )
     revisions = EvidenceRevision.objects.bulk_create(
         EvidenceRevision(
-            evidence=doc, number=1, title=doc.title, url=f"https://www.example.go.th/{doc.item.definition.code}",
-            document_date=date(assessment.fiscal_year - 543, 1, 15), uploaded_by=staff[n % len(staff)].user,
+            evidence=doc,
+            number=1,
+            title=doc.title,
+            url=f"https://www.example.go.th/{doc.item.definition.code}",
+            document_date=date(assessment.fiscal_year - 543, 1, 15),
+            uploaded_by=staff[n % len(staff)].user,
         )
         for n, doc in enumerate(evidence)
-    )  # fmt: skip
+    )
     for doc, revision in zip(evidence, revisions, strict=True):
         doc.current = revision
     Evidence.objects.bulk_update(evidence, ["current"])
@@ -124,8 +132,11 @@ def fill_items(assessment, memberships, units, *, current: bool) -> None:
             reviewer = committee[n % len(committee)].user
             events.append(ItemEvent(item=item, actor=reviewer, kind=ItemEvent.Kind.APPROVED, to_status="approved"))
     ItemEvent.objects.bulk_create(events)
-    published = [(item, revision) for item, revision in zip(items, revisions, strict=True)
-                 if item.status == Item.Status.PUBLISHED]  # fmt: skip
+    published = [
+        (item, revision)
+        for item, revision in zip(items, revisions, strict=True)
+        if item.status == Item.Status.PUBLISHED
+    ]
     publications = Publication.objects.bulk_create(
         Publication(item=item, description=item.description, published_by=admin.user, published_at=now)
         for item, _revision in published

@@ -25,12 +25,18 @@ def check_site_url(app_configs, **kwargs) -> list[Warning]:
     address would send readers nowhere, long after the report was made."""
     site_url = settings.SITE_URL
     if not site_url:
-        return [Warning("SITE_URL is not set: links in PDF reports have no address.", hint=SITE_URL_HINT,
-                        id="core.W001")]  # fmt: skip
+        return [
+            Warning("SITE_URL is not set: links in PDF reports have no address.", hint=SITE_URL_HINT, id="core.W001")
+        ]
     parts = urlsplit(site_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return [Warning(f"SITE_URL {site_url!r} is not an http(s) address.", hint=SITE_URL_HINT, id="core.W002")]
     if _is_this_machine(parts.hostname):
-        return [Warning(f"SITE_URL {site_url!r} points at this machine: links in PDF reports lead nowhere.",
-                        hint=SITE_URL_HINT, id="core.W003")]  # fmt: skip
+        return [
+            Warning(
+                f"SITE_URL {site_url!r} points at this machine: links in PDF reports lead nowhere.",
+                hint=SITE_URL_HINT,
+                id="core.W003",
+            )
+        ]
     return []

@@ -97,10 +97,14 @@ def build_publication_forms(job, progress) -> bytes:
     with translation.override("th"):
         return render_pdf(
             "pdf/publication_forms.html",
-            {"assessment": assessment, "office": assessment.office, "items": items,
-             "site_url": settings.SITE_URL.rstrip("/")},
+            {
+                "assessment": assessment,
+                "office": assessment.office,
+                "items": items,
+                "site_url": settings.SITE_URL.rstrip("/"),
+            },
             thai_digits=assessment.office.pdf_thai_digits,
-        )  # fmt: skip
+        )
 
 
 register(

@@ -66,8 +66,11 @@ def live_server(env: dict, log_path: Path, *options: str):
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", *options, f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             for _ in range(150):
                 try:

@@ -35,10 +35,29 @@ def redis_url():
 
 def start_worker(queue: str, env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue,
-         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle", *extra],
-        cwd=ROOT, env=env, stdout=log_path.open("a"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--loglevel",
+            "INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("a"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def worker_env(redis_url: str, settings, **extra: str) -> dict:
@@ -46,10 +65,14 @@ def worker_env(redis_url: str, settings, **extra: str) -> dict:
     from tests.helpers import running_database_url
 
     return {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "true",
-        "REDIS_URL": redis_url, "DATABASE_URL": running_database_url(),
-        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT), **extra,
-    }  # fmt: skip
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_DEBUG": "true",
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": running_database_url(),
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        **extra,
+    }
 
 
 def test_a_worker_process_takes_a_task_from_redis_and_finishes_it(redis_url, tmp_path):
@@ -92,8 +115,9 @@ def committed_job(db, settings):
 
     def create():
         admin = MembershipFactory(role="admin")
-        assessment = assessment_open(office=admin.office, framework=Framework.objects.get(fiscal_year=2566),
-                                     user=admin.user)  # fmt: skip
+        assessment = assessment_open(
+            office=admin.office, framework=Framework.objects.get(fiscal_year=2566), user=admin.user
+        )
         return ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=admin.user)
 
     def remove() -> None:
@@ -152,26 +176,35 @@ def test_a_report_whose_worker_is_killed_mid_render_is_made_after_a_restart(
     queue = f"test-{uuid.uuid4().hex[:8]}"
     # Short limits, so that redelivery comes in seconds rather than the production quarter hour.
     env = worker_env(
-        redis_url, settings, REPORT_TIME_LIMIT="8", CELERY_VISIBILITY_TIMEOUT="9",
-        CELERY_UNACKED_RESTORE_INTERVAL="1", CELERY_UNACKED_RESTORE_THROTTLE="1",
-    )  # fmt: skip
+        redis_url,
+        settings,
+        REPORT_TIME_LIMIT="8",
+        CELERY_VISIBILITY_TIMEOUT="9",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
+    )
     log = tmp_path / "workers.log"
     worker = start_worker(queue, env, log, "--include", "tests.faults.slow_report")
     try:
         from celery import Celery
 
         Celery(broker=redis_url, set_as_current=False).send_task(
-            "reports.tasks.generate_report", args=[committed_job.pk], queue=queue, time_limit=8, soft_time_limit=6,
-        )  # fmt: skip
+            "reports.tasks.generate_report",
+            args=[committed_job.pk],
+            queue=queue,
+            time_limit=8,
+            soft_time_limit=6,
+        )
         wait_for(lambda: ReportJob.objects.get(pk=committed_job.pk).status == "running", 60, "the render to start")
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         assert ReportJob.objects.get(pk=committed_job.pk).status == "running"  # left behind by the dead worker
         worker = start_worker(queue, env, log, "--include", "tests.faults.slow_report")
         job = wait_for(
-            lambda: ReportJob.objects.filter(pk=committed_job.pk, status__in=["done", "failed"]).first(), 90,
+            lambda: ReportJob.objects.filter(pk=committed_job.pk, status__in=["done", "failed"]).first(),
+            90,
             "the restarted worker to finish the job",
-        )  # fmt: skip
+        )
     finally:
         worker.terminate()
         worker.wait(timeout=30)

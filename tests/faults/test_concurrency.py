@@ -34,9 +34,12 @@ def submitted_item():
         assessment = Assessment.objects.create(office=office, framework=framework, fiscal_year=2566)
         item = Item.objects.create(assessment=assessment, definition=framework.items.get(code="O5"), unit=unit)
         services.evidence_add_link(
-            item=item, membership=staff, url="https://www.example.go.th/o5", title="ติดต่อ",
+            item=item,
+            membership=staff,
+            url="https://www.example.go.th/o5",
+            title="ติดต่อ",
             document_date=datetime.date(2023, 1, 15),
-        )  # fmt: skip
+        )
         item.refresh_from_db()
         return services.item_submit(item=item, membership=staff, expected_version=item.version), staff, committee
 

@@ -53,8 +53,14 @@ def test_the_2565_file_has_the_2563_to_2565_item_list():
     assert sub_sizes(spec) == [9, 8, 7, 4, 5, 8, 2]
     assert spec.header.rating_scheme == "letter"
     assert [(b.code, b.min_total) for b in spec.of("rating_bands")] == [
-        ("AA", 95), ("A", 85), ("B", 75), ("C", 65), ("D", 55), ("E", 50), ("F", 0),
-    ]  # fmt: skip
+        ("AA", 95),
+        ("A", 85),
+        ("B", 75),
+        ("C", 65),
+        ("D", 55),
+        ("E", 50),
+        ("F", 0),
+    ]
     assert {item.code: item.name_th for item in spec.items}["O29"].startswith("แนวปฏิบัติการจัดการเรื่องร้องเรียน")
 
 

@@ -213,9 +213,12 @@ def test_the_page_query_count_is_constant(client, assessment, committee_member):
             member = MembershipFactory(office=assessment.office, role=Role.STAFF)
             respondents.iit_confirm(assessment=assessment, membership=member)
             respondents.eit_count_add(
-                assessment=assessment, membership=committee_member, date=datetime.date(2023, 6, 1), channel="x",
+                assessment=assessment,
+                membership=committee_member,
+                date=datetime.date(2023, 6, 1),
+                channel="x",
                 count=4,
-            )  # fmt: skip
+            )
 
     client.force_login(committee_member.user)
     assert_queries_constant(client, url(assessment), expected=15, grow=grow)
@@ -224,9 +227,12 @@ def test_the_page_query_count_is_constant(client, assessment, committee_member):
 def test_eit_counts_show_a_running_total(client, assessment, committee_member):
     for day, count in ((1, 10), (3, 5), (2, 7)):
         respondents.eit_count_add(
-            assessment=assessment, membership=committee_member, date=datetime.date(2023, 6, day), channel="x",
+            assessment=assessment,
+            membership=committee_member,
+            date=datetime.date(2023, 6, day),
+            channel="x",
             count=count,
-        )  # fmt: skip
+        )
     client.force_login(committee_member.user)
     entries = client.get(url(assessment)).context["eit_counts"]
     assert [(entry.date.day, entry.running_total) for entry in entries] == [(3, 22), (2, 17), (1, 10)]

@@ -49,10 +49,24 @@ def bands_of(framework):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("total", "grade"),
-    [("100", "AA"), ("95", "AA"), ("94.99", "A"), ("94.994", "A"), ("94.995", "AA"), ("85", "A"),
-     ("84.99", "B"), ("75", "B"), ("74.99", "C"), ("65", "C"), ("55", "D"), ("54.99", "E"), ("50", "E"),
-     ("49.99", "F"), ("0", "F")],
-)  # fmt: skip
+    [
+        ("100", "AA"),
+        ("95", "AA"),
+        ("94.99", "A"),
+        ("94.994", "A"),
+        ("94.995", "AA"),
+        ("85", "A"),
+        ("84.99", "B"),
+        ("75", "B"),
+        ("74.99", "C"),
+        ("65", "C"),
+        ("55", "D"),
+        ("54.99", "E"),
+        ("50", "E"),
+        ("49.99", "F"),
+        ("0", "F"),
+    ],
+)
 def test_letter_grades_up_to_2565(framework_2565, total, grade):
     scores = dict.fromkeys(WEIGHTS, D(total))
     assert rating_for(bands_of(framework_2565), D(total), scores).code == grade

@@ -147,5 +147,7 @@ def test_the_national_systems_number_replaces_the_rule(assessment):
 
 def test_weights_come_from_the_file(framework_2566):
     assert dict(framework_2566.instruments.values_list("code", "weight")) == {
-        "IIT": Decimal(30), "EIT": Decimal(30), "OIT": Decimal(40),
-    }  # fmt: skip
+        "IIT": Decimal(30),
+        "EIT": Decimal(30),
+        "OIT": Decimal(40),
+    }

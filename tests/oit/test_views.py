@@ -219,9 +219,13 @@ def test_the_detail_query_count_is_constant(client, assessment, staff_member, co
             revision = add_pdf(item, staff_member, name=f"ไฟล์{n}.pdf")
             upload = SimpleUploadedFile("v2.pdf", PDF)
             services.evidence_add_file(
-                item=item, membership=staff_member, upload=upload, title="", document_date=DOC_DATE,
+                item=item,
+                membership=staff_member,
+                upload=upload,
+                title="",
+                document_date=DOC_DATE,
                 replaces=revision.evidence,
-            )  # fmt: skip
+            )
             services.evidence_add_link(
                 item=item, membership=staff_member, url=f"https://example.go.th/{n}", title="", document_date=DOC_DATE
             )
@@ -230,9 +234,12 @@ def test_the_detail_query_count_is_constant(client, assessment, staff_member, co
         evidence = item.evidence.first()
         item.refresh_from_db()
         services.item_update_contents(
-            item=item, membership=staff_member, expected_version=item.version, description="x",
+            item=item,
+            membership=staff_member,
+            expected_version=item.version,
+            description="x",
             coverage={check.pk: evidence},
-        )  # fmt: skip
+        )
 
     client.force_login(staff_member.user)
     assert_queries_constant(client, item_url(item), expected=16, grow=grow)

@@ -111,15 +111,22 @@ def test_the_annual_report_takes_a_fixed_number_of_queries(demo):
     indicators = list(demo.framework.indicators.all()[:3])
     for number in range(20):
         activity = Activity.objects.create(
-            assessment=demo, title=f"กิจกรรมที่ {number}", unit=admin.unit, responsible=admin.user,
-            start=datetime.date(2023, 1, 1), end=datetime.date(2023, 3, 1),
-        )  # fmt: skip
+            assessment=demo,
+            title=f"กิจกรรมที่ {number}",
+            unit=admin.unit,
+            responsible=admin.user,
+            start=datetime.date(2023, 1, 1),
+            end=datetime.date(2023, 3, 1),
+        )
         activity.indicators.set(indicators)
         for day in (10, 20):
             ProgressUpdate.objects.create(
-                activity=activity, date=datetime.date(2023, 2, day), percent=day * 3, narrative="ทำแล้ว",
+                activity=activity,
+                date=datetime.date(2023, 2, day),
+                percent=day * 3,
+                narrative="ทำแล้ว",
                 recorded_by=admin.user,
-            )  # fmt: skip
+            )
     assert queries() == before
 
 

@@ -171,15 +171,23 @@ def test_the_respondent_report(assessment, committee_member, staff_member, djang
 
     respondents.iit_confirm(assessment=assessment, membership=staff_member)
     respondents.eit_count_add(
-        assessment=assessment, membership=committee_member, date=datetime.date(2023, 6, 1),
-        channel="กลุ่ม LINE ผู้บริหารสถานศึกษา", count=35,
-    )  # fmt: skip
+        assessment=assessment,
+        membership=committee_member,
+        date=datetime.date(2023, 6, 1),
+        channel="กลุ่ม LINE ผู้บริหารสถานศึกษา",
+        count=35,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         job = services.report_request(assessment=assessment, membership=committee_member, kind="respondents")
     job.refresh_from_db()
     text = pdf_text(job.file.read()).replace("\n", "")
-    expected = ("รายงานผู้ตอบแบบวัดการรับรู้ IIT และ EIT", thai_digits_in_text(staff_member.user.display_name),
-                "กลุ่ม LINE ผู้บริหารสถานศึกษา", "๑ มิ.ย. ๒๕๖๖", "ยังไม่ครบ")  # fmt: skip
+    expected = (
+        "รายงานผู้ตอบแบบวัดการรับรู้ IIT และ EIT",
+        thai_digits_in_text(staff_member.user.display_name),
+        "กลุ่ม LINE ผู้บริหารสถานศึกษา",
+        "๑ มิ.ย. ๒๕๖๖",
+        "ยังไม่ครบ",
+    )
     for source in expected:
         assert nfkc(source) in text, source
 
@@ -257,9 +265,12 @@ def test_every_report_finishes_whatever_people_type(
 
 def test_a_new_render_replaces_its_own_warnings_and_keeps_the_requests(assessment, committee_member):
     job = ReportJob.objects.create(
-        assessment=assessment, kind="oit-status", requested_by=committee_member.user,
-        warnings=["ตัวชี้วัดยังไม่ครบ", "คำเตือนจากการสร้างครั้งก่อน"], render_warnings=["คำเตือนจากการสร้างครั้งก่อน"],
-    )  # fmt: skip
+        assessment=assessment,
+        kind="oit-status",
+        requested_by=committee_member.user,
+        warnings=["ตัวชี้วัดยังไม่ครบ", "คำเตือนจากการสร้างครั้งก่อน"],
+        render_warnings=["คำเตือนจากการสร้างครั้งก่อน"],
+    )
     services.report_generate(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.warnings, job.render_warnings) == ("done", ["ตัวชี้วัดยังไม่ครบ"], [])

@@ -76,9 +76,11 @@ def test_behind_a_proxy_each_client_is_counted_on_its_own(client, settings):
 
     def login_from(address, password):
         return client.post(
-            reverse("accounts:login"), {"username": "somsri", "password": password},
-            REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=address,  # the proxy adds the client
-        )  # fmt: skip
+            reverse("accounts:login"),
+            {"username": "somsri", "password": password},
+            REMOTE_ADDR="10.0.0.9",
+            HTTP_X_FORWARDED_FOR=address,  # the proxy adds the client
+        )
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login_from("203.0.113.7", "ผิด")
@@ -89,9 +91,14 @@ def test_behind_a_proxy_each_client_is_counted_on_its_own(client, settings):
 
 @pytest.mark.parametrize(
     ("proxies", "forwarded", "expected"),
-    [(0, "1.2.3.4", "10.0.0.9"), (1, "1.2.3.4", "1.2.3.4"), (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),
-     (2, "6.6.6.6, 1.2.3.4, 10.0.0.5", "1.2.3.4"), (2, "1.2.3.4", "10.0.0.9")],
-)  # fmt: skip
+    [
+        (0, "1.2.3.4", "10.0.0.9"),
+        (1, "1.2.3.4", "1.2.3.4"),
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),
+        (2, "6.6.6.6, 1.2.3.4, 10.0.0.5", "1.2.3.4"),
+        (2, "1.2.3.4", "10.0.0.9"),
+    ],
+)
 def test_the_client_address_is_read_past_the_trusted_proxies_only(rf, settings, proxies, forwarded, expected):
     from core.http import client_ip
 

@@ -170,13 +170,19 @@ def world(framework_2566) -> World:
         assessment=assessment, kind="develop", instrument=indicator.instrument, indicator=indicator, text="x"
     )
     activity = Activity.objects.create(
-        assessment=assessment, title="กิจกรรม", unit=team.staff.unit, start=datetime.date(2023, 1, 1),
+        assessment=assessment,
+        title="กิจกรรม",
+        unit=team.staff.unit,
+        start=datetime.date(2023, 1, 1),
         end=datetime.date(2023, 3, 1),
-    )  # fmt: skip
+    )
     spdca_services.progress_add(
-        activity=activity, membership=team.staff, date=datetime.date(2023, 2, 1), percent=50,
+        activity=activity,
+        membership=team.staff,
+        date=datetime.date(2023, 2, 1),
+        percent=50,
         files=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
-    )  # fmt: skip
+    )
     attachment = activity.updates.get().files.get()
     improvement = Improvement.objects.create(assessment=assessment, phase="during_oit", cause="x", action="y")
     outcome = Outcome.objects.create(assessment=assessment, kind="qualitative", text="x")
@@ -202,17 +208,26 @@ def world(framework_2566) -> World:
         "spdca:attachment-download": {**year, "attachment_id": attachment.pk},
         "spdca:improvement-toggle": {**year, "improvement_id": improvement.pk},
         "spdca:outcome-remove": {**year, "outcome_id": outcome.pk},
-        "oit:item-detail": item("O1"), "oit:item-contents": item("O1"), "oit:evidence-add": item("O1"),
+        "oit:item-detail": item("O1"),
+        "oit:item-contents": item("O1"),
+        "oit:evidence-add": item("O1"),
         "oit:evidence-remove": item("O1", evidence_id=revisions["O1"].evidence_id),
         "oit:evidence-download": item("O1", revision_id=revisions["O1"].pk),
-        "oit:item-submit": item("O1"), "oit:item-comment": item("O1"),
-        "oit:item-review-checks": item("O2"), "oit:item-return": item("O2"), "oit:item-approve": item("O2"),
-        "oit:item-publish": item("O3"), "oit:item-unpublish": item("O12"),
-        "reports:detail": {**year, "job_id": job.pk}, "reports:download": {**year, "job_id": job.pk},
-        "reports:publish": {**year, "job_id": job.pk}, "reports:unpublish": {**year, "job_id": job.pk},
+        "oit:item-submit": item("O1"),
+        "oit:item-comment": item("O1"),
+        "oit:item-review-checks": item("O2"),
+        "oit:item-return": item("O2"),
+        "oit:item-approve": item("O2"),
+        "oit:item-publish": item("O3"),
+        "oit:item-unpublish": item("O12"),
+        "reports:detail": {**year, "job_id": job.pk},
+        "reports:download": {**year, "job_id": job.pk},
+        "reports:publish": {**year, "job_id": job.pk},
+        "reports:unpublish": {**year, "job_id": job.pk},
         "reports:public": {**year, "job_id": job.pk},
-        "public:item": item("O12"), "public:file": item("O12", revision_id=file_revision.pk),
-    }  # fmt: skip
+        "public:item": item("O12"),
+        "public:file": item("O12", revision_id=file_revision.pk),
+    }
     routes = named_routes()
     for name in MATRIX:
         if name not in kwargs and ":" in name:
@@ -228,23 +243,29 @@ def world(framework_2566) -> World:
         "ita:target-update": {"population": 50},
         "spdca:meeting-save": {**dated, "place": "ห้องประชุม"},
         "spdca:finding-add": {"kind": "develop", "indicator": indicator.pk, "text": "x"},
-        "spdca:activity-add": activity_data, "spdca:activity-edit": activity_data,
+        "spdca:activity-add": activity_data,
+        "spdca:activity-edit": activity_data,
         "spdca:progress-add": {**dated, "activity": activity.pk, "percent": 60},
         "spdca:improvement-add": {"phase": "during_oit", "cause": "x", "action": "y"},
         "spdca:lesson-add": {"text": "x"},
         "spdca:outcome-add": {"kind": "qualitative", "text": "x"},
         "oit:item-contents": {**version["O1"], "description": "สรุป"},
         "oit:evidence-add": {"url": "https://www.example.go.th/o1", "title": "หน้าเว็บ", "document_date": "2023-01-15"},
-        "oit:item-submit": version["O1"], "oit:item-comment": {"text": "ขอบคุณ"},
-        "oit:item-review-checks": version["O2"], "oit:item-return": {**version["O2"], "note": "ขาดลายมือชื่อ"},
-        "oit:item-approve": version["O2"], "oit:item-publish": version["O3"],
+        "oit:item-submit": version["O1"],
+        "oit:item-comment": {"text": "ขอบคุณ"},
+        "oit:item-review-checks": version["O2"],
+        "oit:item-return": {**version["O2"], "note": "ขาดลายมือชื่อ"},
+        "oit:item-approve": version["O2"],
+        "oit:item-publish": version["O3"],
         "oit:item-unpublish": {"version": published.version, "note": "แก้ไข"},
         "reports:request": {"kind": "oit-status"},
-    }  # fmt: skip
+    }
     members = {
-        "staff": team.staff, "committee": team.committee, "admin": team.admin,
+        "staff": team.staff,
+        "committee": team.committee,
+        "admin": team.admin,
         "other": MembershipFactory(role=Role.ADMIN),
-    }  # fmt: skip
+    }
     return World(members=members, kwargs=kwargs, data=data)
 
 

@@ -44,9 +44,15 @@ def stage(assessment, code):
 
 def update(stage_, member, status=Stage.Status.DONE, reason=""):
     return services.stage_update(
-        stage=stage_, membership=member, status=status, start=stage_.start, end=stage_.end, notes="",
-        responsible=[], override_reason=reason,
-    )  # fmt: skip
+        stage=stage_,
+        membership=member,
+        status=status,
+        start=stage_.start,
+        end=stage_.end,
+        notes="",
+        responsible=[],
+        override_reason=reason,
+    )
 
 
 def develop(assessment, member, number):
@@ -177,9 +183,13 @@ def test_adding_an_activity(client, assessment, admin_member, unit):
     finding = develop(assessment, admin_member, 9)
     client.force_login(admin_member.user)
     data = {
-        "title": "รายงานความก้าวหน้าโครงการ", "findings": [finding.pk], "unit": unit.pk, "budget": "15000",
-        "start": "2023-01-01", "end": "2023-03-31",
-    }  # fmt: skip
+        "title": "รายงานความก้าวหน้าโครงการ",
+        "findings": [finding.pk],
+        "unit": unit.pk,
+        "budget": "15000",
+        "start": "2023-01-01",
+        "end": "2023-03-31",
+    }
     assert client.post(url(assessment, "spdca:activity-add"), data).status_code == 302
     assert selectors.uncovered_findings(assessment) == []
     bad = {**data, "end": "2022-12-01"}
@@ -214,8 +224,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
 def an_activity(assessment, unit=None, **kwargs):
-    defaults = {"title": "ประชุมเชิงปฏิบัติการ No Gift Policy", "start": datetime.date(2023, 1, 1),
-                "end": datetime.date(2023, 3, 31)}  # fmt: skip
+    defaults = {
+        "title": "ประชุมเชิงปฏิบัติการ No Gift Policy",
+        "start": datetime.date(2023, 1, 1),
+        "end": datetime.date(2023, 3, 31),
+    }
     return Activity.objects.create(assessment=assessment, unit=unit, **{**defaults, **kwargs})
 
 
@@ -236,8 +249,12 @@ def test_the_unit_reports_progress_with_photos(client, assessment, staff_member,
 def test_a_bad_file_saves_no_progress(client, assessment, staff_member, unit):
     activity = an_activity(assessment, unit=unit)
     client.force_login(staff_member.user)
-    data = {"activity": activity.pk, "date": "2023-02-01", "percent": 60,
-            "files": [SimpleUploadedFile("ok.png", PNG), SimpleUploadedFile("x.png", b"<svg/>")]}  # fmt: skip
+    data = {
+        "activity": activity.pk,
+        "date": "2023-02-01",
+        "percent": 60,
+        "files": [SimpleUploadedFile("ok.png", PNG), SimpleUploadedFile("x.png", b"<svg/>")],
+    }
     assert client.post(url(assessment, "spdca:progress-add"), data).status_code == 400
     assert not ProgressUpdate.objects.exists()
 
@@ -314,8 +331,12 @@ def test_other_offices_get_404(client, assessment, other_office_admin, name):
 
 def test_the_meeting_with_its_attachments(client, assessment, admin_member, staff_member):
     client.force_login(admin_member.user)
-    data = {"date": "2023-05-10", "place": "ห้องประชุมปันสุข", "attendees": "ผอ.\nรอง ผอ.",
-            "files": [SimpleUploadedFile("รายงานการประชุม.pdf", b"%PDF-1.4 x")]}  # fmt: skip
+    data = {
+        "date": "2023-05-10",
+        "place": "ห้องประชุมปันสุข",
+        "attendees": "ผอ.\nรอง ผอ.",
+        "files": [SimpleUploadedFile("รายงานการประชุม.pdf", b"%PDF-1.4 x")],
+    }
     assert client.post(url(assessment, "spdca:meeting-save"), data).status_code == 302
     meeting = Meeting.objects.get(assessment=assessment)
     file = meeting.files.get()

@@ -19,8 +19,18 @@ from spdca import services
 from spdca.models import Activity, Improvement, Lesson, Meeting, Outcome, Stage
 
 OFFICE_SLUG = "spm-chanthaburi-trat"
-SCORES_2565 = {1: "98.12", 2: "97.45", 3: "96.80", 4: "97.02", 5: "92.35",
-               6: "91.20", 7: "94.66", 8: "95.10", 9: "93.75", 10: "100.00"}  # fmt: skip
+SCORES_2565 = {
+    1: "98.12",
+    2: "97.45",
+    3: "96.80",
+    4: "97.02",
+    5: "92.35",
+    6: "91.20",
+    7: "94.66",
+    8: "95.10",
+    9: "93.75",
+    10: "100.00",
+}
 
 STAGE_NOTES = {
     "P": "จัดทำแผนปฏิบัติการป้องกันการทุจริต โดยนำผลจากการประชุมวิเคราะห์จุดแข็ง จุดที่ต้องพัฒนา และการศึกษาข้อมูลจากคู่มือ"
@@ -35,30 +45,79 @@ STAGE_NOTES = {
 }
 FINDINGS = [
     (5, "ต้องสร้างความเชื่อมั่นให้บุคลากรภายใน ในการร้องเรียนเมื่อพบเห็นการทุจริตภายในหน่วยงาน"),
-    (6, "ต้องเน้นการปฏิบัติหน้าที่ของเจ้าหน้าที่โดยยึดหลักตามมาตรฐาน ขั้นตอน และระยะเวลาที่กำหนดไว้อย่างเคร่งครัด "
-        "และเป็นไปอย่างเท่าเทียมกันไม่เลือกปฏิบัติ"),
-    (9, "ต้องปรับปรุงการรายงานความก้าวหน้าการดำเนินการแต่ละโครงการ/กิจกรรม และรายละเอียดงบประมาณที่ใช้ดำเนินงาน "
-        "ให้ครบถ้วนตามรายละเอียดที่กำหนด"),
-]  # fmt: skip
+    (
+        6,
+        "ต้องเน้นการปฏิบัติหน้าที่ของเจ้าหน้าที่โดยยึดหลักตามมาตรฐาน ขั้นตอน และระยะเวลาที่กำหนดไว้อย่างเคร่งครัด "
+        "และเป็นไปอย่างเท่าเทียมกันไม่เลือกปฏิบัติ",
+    ),
+    (
+        9,
+        "ต้องปรับปรุงการรายงานความก้าวหน้าการดำเนินการแต่ละโครงการ/กิจกรรม และรายละเอียดงบประมาณที่ใช้ดำเนินงาน "
+        "ให้ครบถ้วนตามรายละเอียดที่กำหนด",
+    ),
+]
 # title, objective, indicator numbers, start, end, publicity, progress narrative
 ACTIVITIES = [
-    ("ประชุมเชิงปฏิบัติการส่งเสริมนโยบาย No Gift Policy", "สร้างภาพลักษณ์ที่ดีขององค์กรและถ่ายทอดแนวปฏิบัติให้โรงเรียนในสังกัด",
-     [5, 6], date(2023, 1, 16), date(2023, 3, 31), True, "จัดประชุมเชิงปฏิบัติการและประกาศเจตนารมณ์ No Gift Policy"),
-    ("พัฒนาความรู้เกี่ยวกับประมวลจริยธรรมในการป้องกันและปราบปรามการทุจริต", "บุคลากรเข้าใจประมวลจริยธรรมข้าราชการ",
-     [1, 5], date(2023, 2, 1), date(2023, 4, 30), False, "อบรมบุคลากรทุกกลุ่ม/หน่วย"),
-    ("แต่งตั้งคณะกรรมการเผยแพร่และจัดเก็บข้อมูลบนเว็บไซต์ (OIT)", "รวบรวม ตรวจสอบ และเผยแพร่ข้อมูล O1–O43 ให้ครบถ้วน",
-     [9, 10], date(2023, 3, 1), date(2023, 4, 30), False, "มีคำสั่งแต่งตั้งคณะกรรมการ ตรวจสอบข้อมูลครบทุกข้อ"),
-    ("รายงานความก้าวหน้าโครงการและการใช้งบประมาณรายไตรมาส", "แก้จุดที่ต้องพัฒนาของตัวชี้วัดที่ 9",
-     [9], date(2023, 1, 1), date(2023, 9, 30), False, "รายงานไตรมาสที่ 1–3 บนเว็บไซต์"),
-    ("ประชาสัมพันธ์การดำเนินงานและนโยบาย No Gift Policy ให้โรงเรียนในสังกัด", "เผยแพร่รูปแบบการดำเนินงานของสำนักงาน",
-     [6], date(2023, 3, 1), date(2023, 8, 31), True, "เผยแพร่ทางเว็บไซต์และเพจของสำนักงาน"),
-]  # fmt: skip
+    (
+        "ประชุมเชิงปฏิบัติการส่งเสริมนโยบาย No Gift Policy",
+        "สร้างภาพลักษณ์ที่ดีขององค์กรและถ่ายทอดแนวปฏิบัติให้โรงเรียนในสังกัด",
+        [5, 6],
+        date(2023, 1, 16),
+        date(2023, 3, 31),
+        True,
+        "จัดประชุมเชิงปฏิบัติการและประกาศเจตนารมณ์ No Gift Policy",
+    ),
+    (
+        "พัฒนาความรู้เกี่ยวกับประมวลจริยธรรมในการป้องกันและปราบปรามการทุจริต",
+        "บุคลากรเข้าใจประมวลจริยธรรมข้าราชการ",
+        [1, 5],
+        date(2023, 2, 1),
+        date(2023, 4, 30),
+        False,
+        "อบรมบุคลากรทุกกลุ่ม/หน่วย",
+    ),
+    (
+        "แต่งตั้งคณะกรรมการเผยแพร่และจัดเก็บข้อมูลบนเว็บไซต์ (OIT)",
+        "รวบรวม ตรวจสอบ และเผยแพร่ข้อมูล O1–O43 ให้ครบถ้วน",
+        [9, 10],
+        date(2023, 3, 1),
+        date(2023, 4, 30),
+        False,
+        "มีคำสั่งแต่งตั้งคณะกรรมการ ตรวจสอบข้อมูลครบทุกข้อ",
+    ),
+    (
+        "รายงานความก้าวหน้าโครงการและการใช้งบประมาณรายไตรมาส",
+        "แก้จุดที่ต้องพัฒนาของตัวชี้วัดที่ 9",
+        [9],
+        date(2023, 1, 1),
+        date(2023, 9, 30),
+        False,
+        "รายงานไตรมาสที่ 1–3 บนเว็บไซต์",
+    ),
+    (
+        "ประชาสัมพันธ์การดำเนินงานและนโยบาย No Gift Policy ให้โรงเรียนในสังกัด",
+        "เผยแพร่รูปแบบการดำเนินงานของสำนักงาน",
+        [6],
+        date(2023, 3, 1),
+        date(2023, 8, 31),
+        True,
+        "เผยแพร่ทางเว็บไซต์และเพจของสำนักงาน",
+    ),
+]
 IMPROVEMENTS = [
-    (Improvement.Phase.DURING_OIT, "รายงานบางข้อไม่ตรงกับองค์ประกอบที่กำหนด",
-     "ปรับปรุงรายงานให้ตรงกับตัวชี้วัดตั้งแต่ O1–O43 ให้ถูกต้อง สมบูรณ์ ตรงตามกำหนดเวลา", True),
-    (Improvement.Phase.AFTER_RESULTS, "รอผลการประเมินประจำปี",
-     "ค้นหาจุดบกพร่อง จุดที่ต้องพัฒนา เพื่อปรับปรุงขั้นตอนการดำเนินงานในปีต่อไป", False),
-]  # fmt: skip
+    (
+        Improvement.Phase.DURING_OIT,
+        "รายงานบางข้อไม่ตรงกับองค์ประกอบที่กำหนด",
+        "ปรับปรุงรายงานให้ตรงกับตัวชี้วัดตั้งแต่ O1–O43 ให้ถูกต้อง สมบูรณ์ ตรงตามกำหนดเวลา",
+        True,
+    ),
+    (
+        Improvement.Phase.AFTER_RESULTS,
+        "รอผลการประเมินประจำปี",
+        "ค้นหาจุดบกพร่อง จุดที่ต้องพัฒนา เพื่อปรับปรุงขั้นตอนการดำเนินงานในปีต่อไป",
+        False,
+    ),
+]
 # The source document's quantitative results (IIT and EIT complete, OIT complete) are what the
 # report now states from the records; the demo records make them true.
 REPORT_TEXT = {
@@ -89,12 +148,31 @@ DIRECTOR = {
 # Colleagues who confirm their IIT answer, so that the demo year reaches its target as the
 # source document's office did (the names are made up).
 COLLEAGUES = [
-    ("กมล", "ศรีสุข"), ("กัญญา", "บุญมา"), ("จิราพร", "แสงทอง"), ("ชัยวัฒน์", "ทองดี"), ("ณัฐพล", "วงศ์ไทย"),
-    ("ดวงใจ", "พูลสวัสดิ์"), ("ธนพร", "จันทร์เพ็ญ"), ("นงลักษณ์", "ศรีวงศ์"), ("บุญชัย", "รุ่งเรือง"), ("ปราณี", "สุขใจ"),
-    ("พรทิพย์", "มณีรัตน์"), ("มานพ", "เกิดผล"), ("ยุพิน", "ทองคำ"), ("รัตนา", "อินทร์แก้ว"), ("วรวุฒิ", "ชัยมงคล"),
-    ("ศิริพร", "แก้วมณี"), ("สมบัติ", "ดีมาก"), ("สุดารัตน์", "ใจงาม"), ("อนุชา", "พรหมมา"), ("อรทัย", "สายสุวรรณ"),
-    ("เกศินี", "ประเสริฐ"), ("ไพโรจน์", "ศักดิ์ดี"), ("อำไพ", "น้ำใจดี"), ("ชูศักดิ์", "ต่ำแหง"),
-]  # fmt: skip
+    ("กมล", "ศรีสุข"),
+    ("กัญญา", "บุญมา"),
+    ("จิราพร", "แสงทอง"),
+    ("ชัยวัฒน์", "ทองดี"),
+    ("ณัฐพล", "วงศ์ไทย"),
+    ("ดวงใจ", "พูลสวัสดิ์"),
+    ("ธนพร", "จันทร์เพ็ญ"),
+    ("นงลักษณ์", "ศรีวงศ์"),
+    ("บุญชัย", "รุ่งเรือง"),
+    ("ปราณี", "สุขใจ"),
+    ("พรทิพย์", "มณีรัตน์"),
+    ("มานพ", "เกิดผล"),
+    ("ยุพิน", "ทองคำ"),
+    ("รัตนา", "อินทร์แก้ว"),
+    ("วรวุฒิ", "ชัยมงคล"),
+    ("ศิริพร", "แก้วมณี"),
+    ("สมบัติ", "ดีมาก"),
+    ("สุดารัตน์", "ใจงาม"),
+    ("อนุชา", "พรหมมา"),
+    ("อรทัย", "สายสุวรรณ"),
+    ("เกศินี", "ประเสริฐ"),
+    ("ไพโรจน์", "ศักดิ์ดี"),
+    ("อำไพ", "น้ำใจดี"),
+    ("ชูศักดิ์", "ต่ำแหง"),
+]
 QUALITATIVE = [
     "บุคลากรมีความรู้ความเข้าใจในการดำเนินงานด้านคุณธรรมและความโปร่งใส เกิดเป็นวัฒนธรรมองค์กร ปลูกจิตสำนึกในการ"
     "ปฏิบัติงาน และในปีงบประมาณ พ.ศ. 2566 ยังไม่มีเรื่องร้องเรียนการกระทำการทุจริตและประพฤติมิชอบ",
@@ -133,10 +211,12 @@ class Command(BaseCommand):
         assessment.target_band = framework.rating_bands.get(code="excellent")  # the document aims to "keep AA"
         assessment.save(update_fields=["target_band", "updated_at"])
         Meeting.objects.create(
-            assessment=assessment, date=date(2023, 5, 10), place="ห้องประชุมปันสุข",
+            assessment=assessment,
+            date=date(2023, 5, 10),
+            place="ห้องประชุมปันสุข",
             attendees="ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา\nรองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา\nผู้อำนวยการกลุ่มทุกกลุ่ม",
             minutes="ที่ประชุมพิจารณาคะแนนรายตัวชี้วัดและรายข้อของปีที่ผ่านมา และเห็นชอบให้นำจุดที่ต้องพัฒนาไปกำหนดกิจกรรมในแผน",
-        )  # fmt: skip
+        )
         indicators = {indicator.number: indicator for indicator in framework.indicators.all()}
         for number, text in FINDINGS:
             services.finding_add(
@@ -144,9 +224,16 @@ class Command(BaseCommand):
             )
         for title, objective, numbers, start, end, publicity, narrative in ACTIVITIES:
             activity = Activity.objects.create(
-                assessment=assessment, title=title, objective=objective, unit=admin.unit, responsible=admin.user,
-                start=start, end=end, is_publicity=publicity, budget=Decimal("5000") if publicity else None,
-            )  # fmt: skip
+                assessment=assessment,
+                title=title,
+                objective=objective,
+                unit=admin.unit,
+                responsible=admin.user,
+                start=start,
+                end=end,
+                is_publicity=publicity,
+                budget=Decimal("5000") if publicity else None,
+            )
             activity.indicators.set([indicators[number] for number in numbers])
             services.progress_add(activity=activity, membership=admin, date=end, percent=100, narrative=narrative)
         for phase, cause, action, done in IMPROVEMENTS:
@@ -174,9 +261,14 @@ class Command(BaseCommand):
         for stage in assessment.stages.order_by("order"):
             start, end = periods[stage.code]
             services.stage_update(
-                stage=stage, membership=admin, status=Stage.Status.DONE, start=start, end=end,
-                notes=STAGE_NOTES.get(stage.code, ""), responsible=[admin.user],
-            )  # fmt: skip
+                stage=stage,
+                membership=admin,
+                status=Stage.Status.DONE,
+                start=start,
+                end=end,
+                notes=STAGE_NOTES.get(stage.code, ""),
+                responsible=[admin.user],
+            )
 
     def _respondents(self, assessment, admin, committee) -> None:
         units = list(assessment.office.units.all())
@@ -243,14 +335,20 @@ class Command(BaseCommand):
         for item in items:
             code = item.definition.code
             oit_services.evidence_add_link(
-                item=item, membership=staff, url=f"https://demo.example/ita/2566/{code}",
-                title=f"{item.definition.name_th} (เว็บไซต์สำนักงาน)", document_date=date(2023, 3, 15),
-            )  # fmt: skip
+                item=item,
+                membership=staff,
+                url=f"https://demo.example/ita/2566/{code}",
+                title=f"{item.definition.name_th} (เว็บไซต์สำนักงาน)",
+                document_date=date(2023, 3, 15),
+            )
             item.refresh_from_db()
             item = oit_services.item_update_contents(
-                item=item, membership=staff, expected_version=item.version, coverage={},
+                item=item,
+                membership=staff,
+                expected_version=item.version,
+                coverage={},
                 description=f"{item.definition.name_th} ของสำนักงาน ปีงบประมาณ พ.ศ. 2566 เผยแพร่บนเว็บไซต์ของสำนักงาน",
-            )  # fmt: skip
+            )
             item = oit_services.item_submit(item=item, membership=staff, expected_version=item.version)
             item = oit_services.item_approve(item=item, membership=committee, expected_version=item.version)
             oit_services.item_publish(item=item, membership=admin, expected_version=item.version)
