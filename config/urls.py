@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("spdca.urls")),
     path("", include("oit.urls")),
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
     # Last: the public pages start with an office's slug.
     path("", include("public.urls")),
 ]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "oit",
     "spdca",
     "reports",
+    "notifications",
     "public",
 ]
 
@@ -252,3 +254,31 @@ OIT_EVIDENCE_MAX_PER_ITEM = env.int("OIT_EVIDENCE_MAX_PER_ITEM", default=50)
 RESULTS_IMPORT_MAX_BYTES = env.int("RESULTS_IMPORT_MAX_BYTES", default=1024 * 1024)
 RESULTS_IMPORT_MAX_ROWS = env.int("RESULTS_IMPORT_MAX_ROWS", default=2000)
 RESULTS_IMPORT_MAX_COLUMNS = env.int("RESULTS_IMPORT_MAX_COLUMNS", default=50)
+
+# Notifications (notifications/): an outbox delivered by Celery in the app, by e-mail and on LINE.
+NOTIFICATIONS_DEFAULT_LANGUAGE = env("NOTIFICATIONS_DEFAULT_LANGUAGE", default="th")
+# The daily digest of items due in 7, 3 and 1 days or overdue, at this time (Asia/Bangkok).
+NOTIFICATIONS_DIGEST_TIME = env("NOTIFICATIONS_DIGEST_TIME", default="07:30")
+# Overdue items are reminded of for this many days after their due date, then no longer.
+NOTIFICATIONS_OVERDUE_DAYS = env.int("NOTIFICATIONS_OVERDUE_DAYS", default=60)
+# No LINE pushes between these hours (Asia/Bangkok) unless the event is urgent: held until the end.
+NOTIFICATIONS_QUIET_START = env("NOTIFICATIONS_QUIET_START", default="20:00")
+NOTIFICATIONS_QUIET_END = env("NOTIFICATIONS_QUIET_END", default="07:00")
+# Delivery: attempts before a message fails, seconds before a message whose worker vanished is
+# taken up again, seconds a handed-over message may wait before it is sent again, network limits.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_SEND_TIMEOUT = env.int("NOTIFICATIONS_SEND_TIMEOUT", default=10 * 60)
+NOTIFICATIONS_STALLED_AFTER = env.int("NOTIFICATIONS_STALLED_AFTER", default=120)
+NOTIFICATIONS_NETWORK_TIMEOUT = env.int("NOTIFICATIONS_NETWORK_TIMEOUT", default=10)
+# The LINE Messaging API; tests point it at a fake server on loopback.
+LINE_API_BASE_URL = env("LINE_API_BASE_URL", default="https://api.line.me")
+# A code a person sends to the office's LINE account to link it stays valid this many minutes.
+LINE_LINK_CODE_MINUTES = env.int("LINE_LINK_CODE_MINUTES", default=30)
+_digest_hour, _digest_minute = (int(part) for part in NOTIFICATIONS_DIGEST_TIME.split(":"))
+CELERY_BEAT_SCHEDULE |= {
+    "notifications-requeue": {"task": "notifications.tasks.requeue_notifications", "schedule": 60},
+    "notifications-daily": {
+        "task": "notifications.tasks.send_daily",
+        "schedule": crontab(hour=_digest_hour, minute=_digest_minute),
+    },
+}

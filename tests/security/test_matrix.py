@@ -116,6 +116,21 @@ MATRIX = {
     "public:assessment": ("GET", "200 200 200 200 200"),
     "public:item": ("GET", "200 200 200 200 200"),
     "public:file": ("GET", "200 200 200 200 200"),
+    # A person's own notifications; "open" without the id of one of theirs finds nothing.
+    "notifications:list": ("GET", "302 200 200 200 200"),
+    "notifications:bell": ("GET", "302 200 200 200 200"),
+    "notifications:open": ("POST", "302 404 404 404 404"),
+    "notifications:read-all": ("POST", "302 302 302 302 302"),
+    "notifications:preferences": ("GET", "302 200 200 200 200"),
+    "notifications:unsubscribe": ("GET", "404 404 404 404 404"),  # without a token this site signed
+    "notifications:line-webhook": ("POST", "404 404 404 404 404"),  # the office connected no LINE account
+    "notifications:outbox": ("GET", "302 403 403 200 404"),
+    "notifications:reach": ("GET", "302 403 403 200 404"),
+    "notifications:line-settings": ("GET", "302 403 403 200 404"),
+    "notifications:line-test": ("POST", "302 403 403 302e 404"),
+    "notifications:line-disconnect": ("POST", "302 403 403 302 404"),
+    "notifications:line-link": ("GET", "302 200 200 200 404"),
+    "notifications:line-unlink": ("POST", "302 302 302 302 404"),
 }
 # Django's admin site is for the project's operators (is_staff), which no office role is.
 ADMIN_SITE = ("GET", "302 302 302 302 302")
