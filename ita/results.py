@@ -222,12 +222,16 @@ def parse_results_file(upload: UploadedFile) -> tuple[dict[int, Decimal], dict[s
             continue
         score = _decimal(raw_score)
         if score is None:
-            problems.append(_("Row %(row)d: the score “%(score)s” is not a valid number.") % {
-                "row": number, "score": _quoted(raw_score)})  # fmt: skip
+            problems.append(
+                _("Row %(row)d: the score “%(score)s” is not a valid number.")
+                % {"row": number, "score": _quoted(raw_score)}
+            )
             continue
         if not ZERO <= score <= HUNDRED:
-            problems.append(_("Row %(row)d: the score “%(score)s” is not a number from 0 to 100.") % {
-                "row": number, "score": _quoted(raw_score)})  # fmt: skip
+            problems.append(
+                _("Row %(row)d: the score “%(score)s” is not a number from 0 to 100.")
+                % {"row": number, "score": _quoted(raw_score)}
+            )
             continue
         indicator = _indicator_number(key)
         item = ITEM_CODE.match(key)
@@ -236,8 +240,10 @@ def parse_results_file(upload: UploadedFile) -> tuple[dict[int, Decimal], dict[s
         elif item:
             target, name = item_scores, f"O{int(item.group(1))}"
         else:
-            problems.append(_("Row %(row)d: “%(key)s” is neither an indicator (1–10) nor an item (O1…).") % {
-                "row": number, "key": _quoted(key)})  # fmt: skip
+            problems.append(
+                _("Row %(row)d: “%(key)s” is neither an indicator (1–10) nor an item (O1…).")
+                % {"row": number, "key": _quoted(key)}
+            )
             continue
         if name in target:
             problems.append(_("Row %(row)d: %(key)s appears twice.") % {"row": number, "key": key})
