@@ -80,8 +80,8 @@ def send(notification: Notification) -> None:
         raise Skipped(_("The person has no e-mail address."))
     message = render(notification)
     try:
-        connection = get_connection(timeout=settings.NOTIFICATIONS_NETWORK_TIMEOUT)
-        message.send(connection=connection)
+        message.connection = get_connection(timeout=settings.NOTIFICATIONS_NETWORK_TIMEOUT)
+        message.send()
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _text in exc.recipients.values()]
         if codes and all(code >= 500 for code in codes):
