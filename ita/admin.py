@@ -1,5 +1,6 @@
-"""The catalogue is loaded from the year's file; a site admin corrects facts here when the
-year's official manual says otherwise (and should carry the correction into the file)."""
+"""The catalogue is loaded from the year's file (YAML or workbook); a site admin corrects facts here
+when the year's official manual says otherwise (and should carry the correction into the file, e.g.
+through `manage.py dump_framework`)."""
 
 from django.contrib import admin
 
@@ -28,7 +29,7 @@ FACT_FIELDS = ["unconfirmed", "note", "source"]
 class InstrumentInline(admin.TabularInline):
     model = Instrument
     extra = 0
-    fields = ["code", "name_th", "name_en", "weight", "order", *FACT_FIELDS]
+    fields = ["code", "kind", "name_th", "name_en", "weight", "order", *FACT_FIELDS]
 
 
 class RatingBandInline(admin.TabularInline):
@@ -51,7 +52,7 @@ class RespondentRuleInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["fiscal_year", "name_th", "rating_scheme", "updated_at"]
+    list_display = ["fiscal_year", "name_th", "assessor", "rating_scheme", "updated_at"]
     inlines = [InstrumentInline, RatingBandInline, RespondentRuleInline, MilestoneInline]
 
 
@@ -77,8 +78,8 @@ class ItemRequirementInline(admin.TabularInline):
 
 @admin.register(ItemDefinition)
 class ItemDefinitionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_th", "sub_indicator", "framework", "unconfirmed"]
-    list_filter = ["framework", "unconfirmed"]
+    list_display = ["code", "name_th", "sub_indicator", "evidence_period", "framework", "unconfirmed"]
+    list_filter = ["framework", "unconfirmed", "evidence_period"]
     list_select_related = ["framework", "sub_indicator"]
     search_fields = ["code", "name_th", "name_en"]
     inlines = [ItemRequirementInline]
@@ -101,7 +102,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 @admin.register(Instrument)
 class InstrumentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_th", "weight", "framework", "unconfirmed"]
+    list_display = ["code", "kind", "name_th", "weight", "framework", "unconfirmed"]
     list_filter = ["framework"]
 
 

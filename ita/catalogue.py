@@ -420,7 +420,7 @@ def _check_rating_bands(spec: FrameworkSpec, problems: Problems) -> None:
 def _check_respondent_rules(spec: FrameworkSpec, problems: Problems) -> None:
     kinds = {row.code: row.kind for row in spec.rows["instruments"]}
     for row in spec.rows["respondent_rules"]:
-        if row.instrument in kinds and kinds[row.instrument] not in PERCEPTION_KINDS:
+        if kinds.get(row.instrument) is not None and kinds[row.instrument] not in PERCEPTION_KINDS:
             problems.add(row.place, "instrument", _("must be IIT or EIT: a perception instrument of this year"))
         if row.max_count is not None and row.min_count is not None and row.max_count < row.min_count:
             problems.add(row.place, "max_count", _("must not be below min_count"))

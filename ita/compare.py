@@ -24,6 +24,8 @@ class ItemChange:
     old: ItemDefinition | None
     new: ItemDefinition | None
     code_was: ItemDefinition | None = None  # the other item that had this code in the old year
+    merged: list[ItemDefinition] = field(default_factory=list)  # more old items the new one takes in
+    mapped: bool = False  # paired by the year's item mapping (previous_codes), not by name
 
 
 @dataclass
@@ -77,35 +79,60 @@ def framework_diff(old: Framework, new: Framework) -> FrameworkDiff:
                 (rule.instrument.code, old_rules.get(rule.instrument.code, ""), rule_text(rule))
             )
 
-    diff.items = _item_changes(_items(old), _items(new))
+    # The item mapping names last year's codes, so it pairs items only between consecutive years.
+    diff.items = _item_changes(_items(old), _items(new), mapped=new.fiscal_year == old.fiscal_year + 1)
     return diff
 
 
-def _item_changes(old_items: list[ItemDefinition], new_items: list[ItemDefinition]) -> list[ItemChange]:
-    """Pair the years' items by name, never by code alone: codes are reused for other items."""
-    old_by_name = {_same_name_key(i.name_th): i for i in old_items}
+def _same_place(old: ItemDefinition, new: ItemDefinition) -> bool:
+    return old.code == new.code and old.sub_indicator.code == new.sub_indicator.code
+
+
+def _item_changes(
+    old_items: list[ItemDefinition], new_items: list[ItemDefinition], *, mapped: bool = False
+) -> list[ItemChange]:
+    """Pair the years' items by the year's mapping to last year's codes where it gives one, else by
+    name, never by code alone: codes are reused for other items."""
+    old_by_code = {i.code: i for i in old_items}
     changes, unmatched_old = [], {i.pk: i for i in old_items}
+    unmapped = []
     for item in new_items:
-        namesake = old_by_name.get(_same_name_key(item.name_th))
-        if namesake is None:
-            changes.append(ItemChange("added", None, item))
+        predecessors = [old_by_code[code] for code in item.previous_codes if code in old_by_code] if mapped else []
+        if not predecessors:
+            unmapped.append(item)
+            changes.append(None)  # filled in below, in the new year's order
             continue
-        unmatched_old.pop(namesake.pk, None)
-        same_place = namesake.code == item.code and namesake.sub_indicator.code == item.sub_indicator.code
-        changes.append(ItemChange("same" if same_place else "moved", namesake, item))
-    for change in changes:
+        first, *others = predecessors
+        for old in predecessors:
+            unmatched_old.pop(old.pk, None)
+        reworded = _same_name_key(first.name_th) != _same_name_key(item.name_th)
+        kind = "changed" if reworded or others else ("same" if _same_place(first, item) else "moved")
+        changes.append(ItemChange(kind, first, item, merged=others, mapped=True))
+    old_by_name = {_same_name_key(i.name_th): i for i in unmatched_old.values()}
+    by_name = []
+    for item in unmapped:
+        namesake = old_by_name.get(_same_name_key(item.name_th))
+        if namesake is None or namesake.pk not in unmatched_old:
+            by_name.append(ItemChange("added", None, item))
+            continue
+        unmatched_old.pop(namesake.pk)
+        by_name.append(ItemChange("same" if _same_place(namesake, item) else "moved", namesake, item))
+    for change in by_name:
         if change.kind != "added" or not unmatched_old:
             continue
         key = _same_name_key(change.new.name_th)
-        ratio, best = max(
-            (SequenceMatcher(None, key, _same_name_key(old.name_th)).ratio(), old) for old in unmatched_old.values()
-        )
-        if ratio >= SIMILAR_ENOUGH:
+        ratios = {
+            old.pk: SequenceMatcher(None, key, _same_name_key(old.name_th)).ratio() for old in unmatched_old.values()
+        }
+        best = unmatched_old[max(ratios, key=ratios.get)]
+        if ratios[best.pk] >= SIMILAR_ENOUGH:
             change.kind, change.old = "changed", unmatched_old.pop(best.pk)
+    filled = iter(by_name)
+    changes = [change or next(filled) for change in changes]
     changes += [ItemChange("removed", item, None) for item in unmatched_old.values()]
     old_by_code = {i.code: i for i in old_items}
     for change in changes:
         was = old_by_code.get(change.new.code) if change.new else None
-        if was is not None and was != change.old:
+        if was is not None and was != change.old and was not in change.merged:
             change.code_was = was
     return changes

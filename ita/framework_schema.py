@@ -82,7 +82,7 @@ class Field:
 
     @property
     def required(self) -> bool:
-        return not (self.model_field.blank or self.model_field.has_default() or self.default)
+        return not (self.model_field.blank or self.model_field.has_default())
 
     @property
     def choices(self) -> list[str]:

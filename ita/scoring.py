@@ -1,10 +1,13 @@
 """The ITA arithmetic, driven by the year's framework data.
 
-OIT: an item scores 0 or 100; a sub-indicator scores the share of its items passed; an indicator
-the mean of its sub-indicators. An instrument scores the weighted mean of its indicators (equal
-weights in the data give the plain mean, so OIT = mean(indicator 9, indicator 10)). The total is
-the sum of the instrument scores times their weights (IIT 30, EIT 30, OIT 40). Scores are kept
-exact and rounded to two decimals, half up, only for display, as the published results are.
+OIT: an item scores 0 or 100; a sub-indicator scores the share of its items passed (however many
+items the year gives it); an indicator the mean of its sub-indicators. An instrument scores the
+weighted mean of its indicators (equal weights in the data give the plain mean, so OIT =
+mean(indicator 9, indicator 10)). The total is the sum of the instrument scores times their
+weights, for whatever instruments the year lists (IIT 30, EIT 30, OIT 40 to 2568; a year may split
+EIT into EIT(1) and EIT(2)). A rating band's per-instrument minimum applies to each instrument the
+year lists. Scores are kept exact and rounded to two decimals, half up, only for display, as the
+published results are.
 """
 
 from collections.abc import Iterable, Mapping
@@ -35,11 +38,29 @@ def mean(scores: Iterable[Decimal]) -> Decimal:
     return sum(scores, Decimal(0)) / len(scores)
 
 
+def indicator_from_items(sub_indicators: Iterable[tuple[int, int]]) -> Decimal:
+    """An item-based (OIT) indicator's score from (items passed, items) of each of its sub-indicators."""
+    return mean(share_passed(passed, total) for passed, total in sub_indicators)
+
+
 def weighted_mean(scores: Mapping[object, Decimal], weights: Mapping[object, Decimal]) -> Decimal:
     total_weight = sum((weights[key] for key in scores), Decimal(0))
     if total_weight <= 0:
         raise ValueError("The weights must add up to more than zero.")
     return sum((scores[key] * weights[key] for key in scores), Decimal(0)) / total_weight
+
+
+def instrument_scores(
+    indicator_scores: Mapping[int, Decimal], indicators: Iterable[tuple[int, str, Decimal]]
+) -> dict[str, Decimal]:
+    """Each instrument's score, from indicator scores by number and the year's (number, instrument
+    code, weight) of every indicator."""
+    scores: dict[str, dict[int, Decimal]] = {}
+    weights: dict[str, dict[int, Decimal]] = {}
+    for number, code, weight in indicators:
+        scores.setdefault(code, {})[number] = indicator_scores[number]
+        weights.setdefault(code, {})[number] = weight
+    return {code: weighted_mean(scores[code], weights[code]) for code in scores}
 
 
 def total_score(instrument_scores: Mapping[str, Decimal], instrument_weights: Mapping[str, Decimal]) -> Decimal:
