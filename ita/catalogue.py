@@ -37,6 +37,7 @@ from ita.framework_schema import (
 from ita.models import Instrument
 
 YAML_MAX_BYTES = 2 * 1024 * 1024  # a year's file is about 100 KB
+MAX_ENTRIES = 2000  # in one list of a YAML file, as in one sheet of a workbook
 PERCEPTION_KINDS = (Instrument.Kind.IIT, Instrument.Kind.EIT)
 INSTRUMENT_CODE = re.compile(r"^[A-Z][A-Z0-9()._-]{0,9}$")
 SUB_CODE = re.compile(r"^(\d+)\.(\d+)$")
@@ -469,7 +470,17 @@ class _Mapping(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader whose mappings remember the line they start on and each key's line."""
+    """A safe loader whose mappings remember the line they start on and each key's line.
+
+    Aliases are refused: a framework needs none, and a few nested ones stand for millions of rows.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", self.peek_event().start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
@@ -574,6 +585,9 @@ def _read_yaml_list(part: Part, entries, place: LinePlace, parent_key, spec: Fra
         return
     if not isinstance(entries, list):
         problems.add(place, None, _("must be a list"))
+        return
+    if len(entries) > MAX_ENTRIES:
+        problems.add(place, None, _("must list at most %(count)d entries") % {"count": MAX_ENTRIES})
         return
     spec.places.setdefault(part.name, place)
     known = {f.yaml_key for f in part.own_fields} | {child.yaml_path for child in children(part)}

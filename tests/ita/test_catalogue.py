@@ -22,11 +22,16 @@ def problems_of(text: str) -> list[str]:
     return excinfo.value.problems
 
 
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def edited(year: int, edit) -> str:
-    """The year's file with `edit(data)` applied, dumped back to YAML."""
+    """The year's file with `edit(data)` applied, dumped back to YAML (repeated values written out)."""
     data = yaml.safe_load(source(year))
     edit(data)
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
 
 
 def sub_sizes(spec) -> list[int]:
@@ -176,3 +181,10 @@ def test_every_problem_is_reported_at_once():
 
 def test_an_empty_file_is_rejected():
     assert problems_of("") == ["line 1: framework: must be a mapping of fields"]
+
+
+def test_aliases_and_overlong_lists_are_refused():
+    (problem,) = problems_of("fiscal_year: 2566\nname_th: &n x\nname_en: *n\n")
+    assert problem.startswith("line 3: not valid YAML: aliases")
+    text = edited(2566, lambda d: d["calendar"].extend([d["calendar"][0]] * 2000))
+    assert any("calendar: must list at most 2000 entries" in p for p in problems_of(text))
