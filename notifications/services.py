@@ -479,7 +479,7 @@ def _responsible(items: list) -> dict[int, set[int]]:
 
 def digests_send(*, today: date | None = None) -> int:
     """One digest per person per day of their OIT items due in 7, 3 or 1 days or overdue.
-    Returns how many people got one. Runs on beat at NOTIFICATIONS_DIGEST_TIME; running it again
+    Returns how many people have one today. Runs on beat at NOTIFICATIONS_DIGEST_TIME; running it again
     the same day adds nothing (the key holds the date)."""
     Item = apps.get_model("oit", "Item")
     today = today or timezone.localdate()
