@@ -7,11 +7,18 @@ imports none of the apps above it. `actor` may be a user or a membership; the ac
 notified of their own action. Each event's key makes a repeated call add nothing.
 """
 
+import hashlib
+
 from django.contrib.auth import get_user_model
 
 from accounts.models import Role
 from core.thai import format_be_date
 from notifications.services import in_both_languages, notification_send, office_admins
+
+
+def _digest(text: str) -> str:
+    """A short fingerprint of a text that is the same in every process (unlike hash())."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _user(actor):
@@ -99,7 +106,7 @@ def item_unpublished(*, item, reason: str, actor=None) -> list:
 def item_commented(*, item, comment, actor=None) -> list:
     """`comment`: the comment's event (its `note` is the text) or the text itself."""
     text = getattr(comment, "note", comment)
-    key_part = f"c{comment.pk}" if hasattr(comment, "pk") else f"c{abs(hash(text))}"
+    key_part = f"c{comment.pk}" if hasattr(comment, "pk") else f"c{_digest(text)}"
     return _item_event("item_commented", item, actor, _item_people(item), key_part=key_part, comment=text)
 
 
@@ -154,7 +161,7 @@ def stage_late(*, stage) -> list:
 def gate_blocking(*, stage, problems: list[str], day=None) -> list:
     """What keeps a stage from closing; told once per stage per day and set of problems."""
     text = "\n".join(f"• {problem}" for problem in problems)
-    key = f"gate_blocking:{stage.pk}:{day or ''}:{abs(hash(text)) % 10**12}"
+    key = f"gate_blocking:{stage.pk}:{day or ''}:{_digest(text)}"
     return _stage_event("gate_blocking", stage, key, problems=text)
 
 

@@ -178,3 +178,14 @@ def test_admins_hear_of_stages_due_and_late_once(assessment, admin_member, staff
         (admin_member.user_id, "stage_late"),
     ]
     assert rows[0].subject == "ขั้นตอน S ครบกำหนด 3 มิ.ย. 2566"
+
+
+def test_beat_runs_the_requeue_every_minute_and_the_daily_job_at_the_digest_time(settings, due_items):
+    from notifications.tasks import requeue_notifications, send_daily
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["notifications-requeue"]["schedule"] == 60
+    daily = schedule["notifications-daily"]["schedule"]
+    assert (daily.hour, daily.minute) == ({7}, {30})  # NOTIFICATIONS_DIGEST_TIME, Asia/Bangkok
+    assert send_daily.delay().get() == {"digests": 0, "stages": 0}  # nothing is due today
+    assert requeue_notifications.delay().get() == 0
