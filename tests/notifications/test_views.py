@@ -36,7 +36,7 @@ def test_the_bell_counts_the_unread(client, team):
     notify(team[Role.ADMIN], "3")  # someone else's
     assert ">2<" in client.get(reverse("notifications:bell")).content.decode()
     page = client.get(reverse("notifications:list")).content.decode()
-    assert 'hx-get="/notifications/bell/"' in page and 'hx-trigger="load, every 60s"' in page  # on every page
+    assert 'data-url="/notifications/bell/"' in page and "notifications/bell.js" in page  # on every page
     assert "O1 ถูกส่งกลับให้แก้ไข" in page and "O2 " in page and "O3 " not in page
     assert client.post(reverse("notifications:bell")).status_code == 405
 
