@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication, RequirementCheck
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: visible to the site's administrators, never edited."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ItemEventInline(admin.TabularInline):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from spdca.models import (
     Activity,
     AnnualReportText,
@@ -44,7 +45,7 @@ class ActivityAdmin(AssessmentAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdmin):  # progress updates are append-only records
     list_display = ["activity", "date", "percent", "recorded_by"]
     raw_id_fields = ["activity", "recorded_by"]
 

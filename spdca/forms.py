@@ -105,9 +105,19 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
-            "title", "objective", "findings", "indicators", "unit", "responsible", "budget", "start", "end",
-            "expected_output", "success_indicator", "is_publicity",
-        ]  # fmt: skip
+            "title",
+            "objective",
+            "findings",
+            "indicators",
+            "unit",
+            "responsible",
+            "budget",
+            "start",
+            "end",
+            "expected_output",
+            "success_indicator",
+            "is_publicity",
+        ]
         widgets = {
             "start": DateInput(),
             "end": DateInput(),
