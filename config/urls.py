@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     # Last: the public pages start with an office's slug.
-    path("", include("public.urls")),
+    path("", include("publicpages.urls")),
 ]
 
 if settings.DEBUG:

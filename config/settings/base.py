@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "spdca",
     "reports",
     "notifications",
-    "public",
+    "publicpages",
 ]
 
 MIDDLEWARE = [

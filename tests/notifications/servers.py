@@ -9,31 +9,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-
-def _import_aiosmtpd():
-    """aiosmtpd's controller. aiosmtpd imports the module `public` of the atpublic package,
-    which the project's app of the same name shadows: lend it atpublic's while importing."""
-    import importlib.util
-    import sys
-    from importlib.metadata import distribution
-
-    init = distribution("atpublic").locate_file("public/__init__.py")
-    spec = importlib.util.spec_from_file_location("public", init, submodule_search_locations=[str(init.parent)])
-    atpublic = importlib.util.module_from_spec(spec)
-    ours = sys.modules.get("public")
-    sys.modules["public"] = atpublic
-    try:
-        spec.loader.exec_module(atpublic)
-        from aiosmtpd.controller import Controller
-    finally:
-        if ours is not None:
-            sys.modules["public"] = ours
-        else:
-            del sys.modules["public"]
-    return Controller
-
-
-Controller = _import_aiosmtpd()
+from aiosmtpd.controller import Controller
 
 
 def free_port() -> int:

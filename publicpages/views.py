@@ -92,7 +92,7 @@ def _render_assessment_page(request, assessment, today) -> str:
         )
     )
     return render_to_string(
-        "public/assessment_detail.html",
+        "publicpages/assessment_detail.html",
         {
             "office": assessment.office,
             "assessment": assessment,
@@ -122,7 +122,7 @@ def item_page(request, office_slug, fiscal_year, code):
         "publication": publication,
         "today": timezone.localdate(),
     }
-    return render(request, "public/item_detail.html", context, status=200 if publication else 404)
+    return render(request, "publicpages/item_detail.html", context, status=200 if publication else 404)
 
 
 def item_file(request, office_slug, fiscal_year, code, revision_id):

@@ -6,7 +6,7 @@ office slugs may not take the site's own top-level names (accounts.models.RESERV
 
 from django.urls import path
 
-from public import views
+from publicpages import views
 
 app_name = "public"
 
