@@ -21,6 +21,7 @@ from accounts.models import Membership, Office, Unit
 from accounts.services import audit_record
 from core.uploads import check_upload
 from ita.models import Assessment, ItemRequirement
+from notifications import events
 from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication, RequirementCheck
 
 DUE_DATE_MILESTONE = "oit_collect"
@@ -157,6 +158,7 @@ def items_assign(
         locked.assignees.set(assignees)
         note = " · ".join(part for part in (str(unit or ""), names) if part)
         _event(locked, membership, ItemEvent.Kind.ASSIGNED, note=note)
+        events.item_assigned(item=locked, assignees=assignees, actor=membership)
         count += 1
     return count
 
@@ -400,6 +402,7 @@ def item_submit(*, item: Item, membership: Membership, expected_version: int, no
     item.submitted_at = timezone.now()
     item.submitted_by = membership.user
     _save(item, "status", "review_round", "submitted_at", "submitted_by")
+    events.item_submitted(item=item, actor=membership)
     return item
 
 
@@ -415,6 +418,7 @@ def item_return(*, item: Item, membership: Membership, expected_version: int, re
     _event(item, membership, ItemEvent.Kind.RETURNED, to_status=Status.RETURNED, note=reason.strip())
     item.status = Status.RETURNED
     _save(item, "status")
+    events.item_returned(item=item, reason=reason.strip(), actor=membership)
     return item
 
 
@@ -439,6 +443,7 @@ def item_approve(*, item: Item, membership: Membership, expected_version: int, n
     _event(item, membership, ItemEvent.Kind.APPROVED, to_status=Status.APPROVED, note=note)
     item.status = Status.APPROVED
     _save(item, "status")
+    events.item_approved(item=item, actor=membership)
     return item
 
 
@@ -456,6 +461,7 @@ def item_publish(*, item: Item, membership: Membership, expected_version: int | 
     item.status = Status.PUBLISHED
     _save(item, "status")
     item.assessment.public_changed()
+    events.item_published(item=item, actor=membership)
     return publication
 
 
@@ -475,6 +481,7 @@ def item_unpublish(*, item: Item, membership: Membership, reason: str, expected_
     item.status = Status.RETURNED
     _save(item, "status")
     item.assessment.public_changed()
+    events.item_unpublished(item=item, reason=reason.strip(), actor=membership)
     return item
 
 
@@ -484,7 +491,9 @@ def item_comment(*, item: Item, membership: Membership, text: str) -> ItemEvent:
     _same_office(item, membership)
     if not text.strip():
         raise ValidationError(_("The comment is empty."), code="empty")
-    return _event(item, membership, ItemEvent.Kind.COMMENTED, note=text.strip(), from_status="")
+    comment = _event(item, membership, ItemEvent.Kind.COMMENTED, note=text.strip(), from_status="")
+    events.item_commented(item=item, comment=comment, actor=membership)
+    return comment
 
 
 def _join(*parts: str) -> str:

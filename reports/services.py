@@ -17,6 +17,7 @@ from accounts.services import audit_record
 from core import report_kinds as registry
 from core.pdf import collect_pdf_warnings
 from ita.models import Assessment
+from notifications import events
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ def report_generate(*, job_id: int) -> None:
             "updated_at",
         ]
     )
+    events.report_ready(job=job)
 
 
 def _replace_render_warnings(warnings: list[str], *, old: list[str], new: list[str]) -> list[str]:
@@ -146,9 +148,13 @@ def _replace_render_warnings(warnings: list[str], *, old: list[str], new: list[s
 
 
 def report_fail(*, job_id: int, error: str) -> None:
-    ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE).update(
-        status=ReportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    failed = (
+        ReportJob.objects.filter(pk=job_id)
+        .exclude(status=ReportJob.Status.DONE)
+        .update(status=ReportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now())
     )
+    if failed:
+        events.report_failed(job=ReportJob.objects.select_related("assessment__office").get(pk=job_id), error=error)
 
 
 def _require_publisher(job: ReportJob, membership: Membership) -> None:
