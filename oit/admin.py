@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication, RequirementCheck
+from oit.models import (
+    Approval,
+    Evidence,
+    EvidenceRevision,
+    Item,
+    ItemEvent,
+    LinkCheck,
+    Publication,
+    RequirementCheck,
+)
 
 
 class ItemEventInline(admin.TabularInline):
@@ -68,3 +77,11 @@ class ItemEventAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["item__definition", "actor"]
     date_hierarchy = "created_at"
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(ReadOnlyAdmin):
+    list_display = ["item", "revision", "status", "problem", "status_code", "failures", "checked_at"]
+    list_filter = ["status", "problem"]
+    list_select_related = ["item__definition", "revision"]
+    search_fields = ["revision__url", "final_url", "item__definition__code"]

@@ -284,3 +284,73 @@ class ItemEvent(AppendOnlyModel):
     @property
     def is_transition(self) -> bool:
         return bool(self.to_status) and self.to_status != self.from_status
+
+
+class LinkCheckQuerySet(models.QuerySet):
+    def broken(self) -> "LinkCheckQuerySet":
+        """Links of live publications that the link watch found broken (the marks on the pages)."""
+        return (
+            self.filter(status=LinkCheck.Status.BROKEN, revision__publications__withdrawn_at__isnull=True)
+            .select_related("item__definition", "revision")
+            .order_by("item__definition__number", "revision_id")
+        )
+
+
+class LinkCheck(BaseModel):
+    """What the link watch (`oit.linkwatch`) last found at one published link: a link revision
+    of an item's live publication. A link is broken after LINKWATCH_FAILURES_TO_BREAK failed
+    checks in a row, and working again after one good check."""
+
+    class Status(models.TextChoices):
+        UNCHECKED = "unchecked", _("Not checked yet")
+        OK = "ok", _("Working")
+        FAILING = "failing", _("Failed, to be checked again")
+        BROKEN = "broken", _("Broken")
+
+    class Problem(models.TextChoices):
+        HTTP = "http", _("The web server answered with an error")
+        TIMEOUT = "timeout", _("No answer in time")
+        DNS = "dns", _("The host name is not found")
+        CONNECTION = "connection", _("The web server cannot be reached")
+        TLS = "tls", _("The secure connection (HTTPS) failed")
+        REDIRECTS = "redirects", _("Too many redirects, or a redirect loop")
+        ADDRESS = "address", _("The link points to a private or local network address")
+        INVALID = "invalid", _("Not a web address")
+
+    revision = models.OneToOneField(EvidenceRevision, on_delete=models.CASCADE, related_name="link_check")
+    # The item and its assessment again, so that the item page and the progress page find their
+    # marks without going through the publications.
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="link_checks")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="oit_link_checks")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNCHECKED)
+    problem = models.CharField(_("problem"), max_length=12, choices=Problem.choices, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.CharField(_("final address"), max_length=1000, blank=True)
+    redirects = models.PositiveSmallIntegerField(_("redirects"), default=0)
+    failures = models.PositiveSmallIntegerField(_("failed checks in a row"), default=0)
+    # How many times the link broke: with the revision, the key that notifies each breakage once.
+    breakages = models.PositiveIntegerField(default=0)
+    broken_since = models.DateTimeField(_("broken since"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    # Claimed by a run until this moment passes; then due again (a run that died gives it back).
+    next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = LinkCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "revision"]
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+
+    def __str__(self) -> str:
+        return f"{self.revision_id} {self.status}"
+
+    @property
+    def is_broken(self) -> bool:
+        return self.status == self.Status.BROKEN
+
+    def describe(self) -> str:
+        """What went wrong, in the active language: "HTTP 404", or the problem's label."""
+        if self.problem == self.Problem.HTTP and self.status_code:
+            return f"HTTP {self.status_code}"
+        return str(self.get_problem_display())
