@@ -1,6 +1,6 @@
-"""The catalogue is loaded from the year's file (YAML or workbook); a site admin corrects facts here
-when the year's official manual says otherwise (and should carry the correction into the file, e.g.
-through `manage.py dump_framework`)."""
+"""The catalogue is read here, never edited: a year's framework is put in and corrected through the
+framework editor in the app (or a file and `manage.py load_framework`), which checks it whole, keeps
+what assessments use and records each published change as a revision with its note."""
 
 from django.contrib import admin
 
@@ -8,6 +8,8 @@ from ita.models import (
     Assessment,
     EITCount,
     Framework,
+    FrameworkDraft,
+    FrameworkRevision,
     IITConfirmation,
     Indicator,
     IndicatorScore,
@@ -26,58 +28,84 @@ from ita.models import (
 FACT_FIELDS = ["unconfirmed", "note", "source"]
 
 
-class InstrumentInline(admin.TabularInline):
+class ReadOnly:
+    """Shown, not changed: the framework editor is where the catalogue changes."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class InstrumentInline(ReadOnly, admin.TabularInline):
     model = Instrument
     extra = 0
     fields = ["code", "kind", "name_th", "name_en", "weight", "order", *FACT_FIELDS]
 
 
-class RatingBandInline(admin.TabularInline):
+class RatingBandInline(ReadOnly, admin.TabularInline):
     model = RatingBand
     extra = 0
     fields = ["order", "code", "label_th", "label_en", "min_total", "min_each_instrument", "passing", *FACT_FIELDS]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnly, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ["code", "name_th", "name_en", "start", "end", *FACT_FIELDS]
 
 
-class RespondentRuleInline(admin.TabularInline):
+class RespondentRuleInline(ReadOnly, admin.TabularInline):
     model = RespondentRule
     extra = 0
     fields = ["instrument", "population_th", "min_count", "percent", "max_count", *FACT_FIELDS]
 
 
+class FrameworkRevisionInline(ReadOnly, admin.TabularInline):
+    model = FrameworkRevision
+    extra = 0
+    fields = ["number", "note", "published_by", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(FrameworkDraft)
+class FrameworkDraftAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["fiscal_year", "based_on", "updated_by", "updated_at"]
+    exclude = ["content"]
+
+
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["fiscal_year", "name_th", "assessor", "rating_scheme", "updated_at"]
-    inlines = [InstrumentInline, RatingBandInline, RespondentRuleInline, MilestoneInline]
+class FrameworkAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["fiscal_year", "name_th", "assessor", "rating_scheme", "revision", "updated_at"]
+    inlines = [FrameworkRevisionInline, InstrumentInline, RatingBandInline, RespondentRuleInline, MilestoneInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["number", "name_th", "instrument", "weight", "framework", "unconfirmed"]
     list_filter = ["framework", "unconfirmed"]
     list_select_related = ["framework", "instrument"]
 
 
 @admin.register(SubIndicator)
-class SubIndicatorAdmin(admin.ModelAdmin):
+class SubIndicatorAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["code", "name_th", "indicator", "unconfirmed"]
     list_filter = ["indicator__framework"]
     list_select_related = ["indicator"]
 
 
-class ItemRequirementInline(admin.TabularInline):
+class ItemRequirementInline(ReadOnly, admin.TabularInline):
     model = ItemRequirement
     extra = 0
     fields = ["order", "text_th", "text_en", *FACT_FIELDS]
 
 
 @admin.register(ItemDefinition)
-class ItemDefinitionAdmin(admin.ModelAdmin):
+class ItemDefinitionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["code", "name_th", "sub_indicator", "evidence_period", "framework", "unconfirmed"]
     list_filter = ["framework", "unconfirmed", "evidence_period"]
     list_select_related = ["framework", "sub_indicator"]
@@ -101,13 +129,13 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["code", "kind", "name_th", "weight", "framework", "unconfirmed"]
     list_filter = ["framework"]
 
 
 @admin.register(ItemRequirement)
-class ItemRequirementAdmin(admin.ModelAdmin):
+class ItemRequirementAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["item", "order", "text_th", "unconfirmed"]
     list_filter = ["item__framework", "unconfirmed"]
     list_select_related = ["item"]
@@ -115,20 +143,20 @@ class ItemRequirementAdmin(admin.ModelAdmin):
 
 
 @admin.register(RatingBand)
-class RatingBandAdmin(admin.ModelAdmin):
+class RatingBandAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["label_th", "min_total", "min_each_instrument", "passing", "framework", "unconfirmed"]
     list_filter = ["framework"]
 
 
 @admin.register(RespondentRule)
-class RespondentRuleAdmin(admin.ModelAdmin):
+class RespondentRuleAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["instrument", "min_count", "percent", "max_count", "framework", "unconfirmed"]
     list_filter = ["framework"]
     list_select_related = ["instrument", "framework"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["name_th", "start", "end", "framework", "unconfirmed"]
     list_filter = ["framework"]
 

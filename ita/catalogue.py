@@ -152,7 +152,7 @@ class FrameworkSpec:
 # --- Values ------------------------------------------------------------------------------------
 
 
-class _Invalid(Exception):
+class InvalidValue(Exception):
     pass
 
 
@@ -163,35 +163,35 @@ def _text(raw, *, lenient: bool) -> str:
         # A workbook turns a typed 12 into a number; a code or a name is still text.
         text = str(int(raw)) if float(raw).is_integer() else str(raw)
     else:
-        raise _Invalid(_("must be text"))
+        raise InvalidValue(_("must be text"))
     if CONTROL.search(text):
-        raise _Invalid(_("must not hold control characters"))
+        raise InvalidValue(_("must not hold control characters"))
     return text
 
 
 def _integer(raw, *, lenient: bool) -> int:
     if isinstance(raw, bool):
-        raise _Invalid(_("must be a whole number"))
+        raise InvalidValue(_("must be a whole number"))
     if isinstance(raw, int):
         return raw
     if lenient and isinstance(raw, float) and raw.is_integer():
         return int(raw)
     if lenient and isinstance(raw, str) and raw.strip().isdigit():
         return int(raw.strip())
-    raise _Invalid(_("must be a whole number"))
+    raise InvalidValue(_("must be a whole number"))
 
 
 def _decimal(raw, model_field) -> Decimal:
     if isinstance(raw, bool):
-        raise _Invalid(_("must be a number"))
+        raise InvalidValue(_("must be a number"))
     try:
         number = Decimal(str(raw).strip().replace(",", "")) if isinstance(raw, str) else Decimal(str(raw))
     except InvalidOperation:
-        raise _Invalid(_("must be a number")) from None
+        raise InvalidValue(_("must be a number")) from None
     if not number.is_finite():
-        raise _Invalid(_("must be a number"))
+        raise InvalidValue(_("must be a number"))
     if -number.as_tuple().exponent > model_field.decimal_places:
-        raise _Invalid(_("must have at most %(places)d decimal places") % {"places": model_field.decimal_places})
+        raise InvalidValue(_("must have at most %(places)d decimal places") % {"places": model_field.decimal_places})
     return number
 
 
@@ -202,7 +202,7 @@ def _boolean(raw, *, lenient: bool) -> bool:
         return bool(raw)
     if lenient and isinstance(raw, str) and raw.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return raw.strip().lower() in TRUE_WORDS
-    raise _Invalid(_("must be true or false (yes or no)"))
+    raise InvalidValue(_("must be true or false (yes or no)"))
 
 
 def _date(raw, *, lenient: bool) -> dt.date:
@@ -216,7 +216,7 @@ def _date(raw, *, lenient: bool) -> dt.date:
             return dt.date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    raise _Invalid(_("must be a date written YYYY-MM-DD"))
+    raise InvalidValue(_("must be a date written YYYY-MM-DD"))
 
 
 def _codes(raw, *, lenient: bool) -> list[str]:
@@ -224,17 +224,22 @@ def _codes(raw, *, lenient: bool) -> list[str]:
         raw = [code for code in re.split(r"[\s,;]+", raw) if code]
     message = _("must list item codes such as O1, O3")
     if not isinstance(raw, list) or not all(isinstance(code, str) for code in raw):
-        raise _Invalid(message)
+        raise InvalidValue(message)
     codes = [code.strip() for code in raw]
     if not all(ITEM_CODE.match(code) for code in codes) or len(set(codes)) != len(codes):
-        raise _Invalid(message)
+        raise InvalidValue(message)
     if len(codes) > CODES_MAX:
-        raise _Invalid(_("must list at most %(count)d codes") % {"count": CODES_MAX})
+        raise InvalidValue(_("must list at most %(count)d codes") % {"count": CODES_MAX})
     return codes
 
 
+def read_codes(raw) -> list[str]:
+    """Item codes typed as a person types them: “O1, O3”."""
+    return _codes(raw, lenient=True)
+
+
 def coerce(f: Field, raw, *, lenient: bool):
-    """The value a file holds for `f` in the model's type, or `_Invalid`. None or blank: None.
+    """The value a file holds for `f` in the model's type, or `InvalidValue`. None or blank: None.
 
     `lenient` reads what a workbook makes of typed values: numbers for codes, yes/no, dates with
     a time of day, codes separated by commas.
@@ -250,9 +255,9 @@ def coerce(f: Field, raw, *, lenient: bool):
         if not text:
             return None
         if kind == CHOICE and text not in f.choices:
-            raise _Invalid(_("must be one of %(choices)s") % {"choices": ", ".join(f.choices)})
+            raise InvalidValue(_("must be one of %(choices)s") % {"choices": ", ".join(f.choices)})
         if f.max_length and len(text) > f.max_length:
-            raise _Invalid(_("must be at most %(count)d characters") % {"count": f.max_length})
+            raise InvalidValue(_("must be at most %(count)d characters") % {"count": f.max_length})
         return text
     if kind == INTEGER:
         value = _integer(raw, lenient=lenient)
@@ -265,7 +270,7 @@ def coerce(f: Field, raw, *, lenient: bool):
     else:
         return _codes(raw, lenient=lenient)
     if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
-        raise _Invalid(_("must be between %(low)s and %(high)s") % {"low": f.low, "high": f.high})
+        raise InvalidValue(_("must be between %(low)s and %(high)s") % {"low": f.low, "high": f.high})
     return value
 
 
@@ -279,7 +284,7 @@ def read_row(part: Part, raw: dict, place, problems: Problems, *, lenient: bool,
         key = f.yaml_key if isinstance(place, LinePlace) else f.name
         try:
             value = coerce(f, raw.get(f.name), lenient=lenient)
-        except _Invalid as exc:
+        except InvalidValue as exc:
             problems.add(place, key, str(exc))
             values[f.name] = None
             continue

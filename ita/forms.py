@@ -4,8 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User
+from core.forms import DateInput
 from core.uploads import ACCEPT_IMAGES
+from ita import framework_schema as schema
+from ita.catalogue import InvalidValue, coerce, read_codes
 from ita.models import Assessment, EITCount, Framework, RespondentTarget
+from ita.workbook import column_hint
 
 
 class AssessmentOpenForm(forms.Form):
@@ -19,6 +23,7 @@ class AssessmentOpenForm(forms.Form):
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["framework"].queryset = Framework.objects.exclude(assessments__office=office)
+        self.fields["framework"].label_from_instance = lambda framework: framework.name
 
 
 class FrameworkCompareForm(forms.Form):
@@ -30,13 +35,6 @@ class FrameworkCompareForm(forms.Form):
         if data.get("old") and data.get("old") == data.get("new"):
             raise forms.ValidationError(_("Choose two different years."))
         return data
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TargetForm(forms.ModelForm):
@@ -126,3 +124,186 @@ class TargetBandForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["target_band"].queryset = self.instance.framework.rating_bands.all()
         self.fields["target_band"].label_from_instance = lambda band: f"{band.label} ({band.min_total}+)"
+
+
+# --- The framework editor ------------------------------------------------------------------------
+
+
+class DraftStartForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Fiscal year (B.E.)"), min_value=2500, max_value=2700)
+    based_on = forms.ModelChoiceField(
+        label=_("Start from"),
+        queryset=Framework.objects.all(),
+        to_field_name="fiscal_year",
+        required=False,
+        empty_label=_("— an empty framework —"),
+        help_text=_(
+            "Any published year: its instruments, indicators, items, rules and calendar (dates moved) are copied, "
+            "and each item continues the item it was copied from. The same year starts a correction."
+        ),
+    )
+    flag_unconfirmed = forms.BooleanField(
+        label=_("Mark every copied fact unconfirmed"),
+        required=False,
+        initial=True,
+        help_text=_("Until the year's manual confirms it; untick each fact as you check it."),
+    )
+
+
+class VersionForm(forms.Form):
+    """The draft's version as the page showed it: a save over someone else's is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DraftUploadForm(VersionForm):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        help_text=_("It replaces the draft's content; download the draft's workbook to start from it."),
+    )
+
+
+class DraftPublishForm(VersionForm):
+    note = forms.CharField(
+        label=_("Change note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What changed and why. Required for a correction: offices using the framework read it."),
+    )
+
+
+def _hint(f) -> str:
+    """What the workbook's header comment says the column takes, after its key."""
+    return column_hint(f).partition("\n")[2].replace("\n", " ")
+
+
+class DraftRowForm(VersionForm):
+    """One row of a part of a draft, with a field for each of the part's fields in the schema;
+    each value is read as a file's would be (`ita.catalogue.coerce`), so the form refuses what a
+    load would refuse."""
+
+    def __init__(self, *args, part, data: dict, exclude=(), locked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.part = part
+        for f in part.fields:
+            if f.name in exclude:
+                continue
+            field = self._field(f, data)
+            field.label = f.label_th
+            field.help_text = _hint(f)
+            if f.name in locked:
+                field.disabled = True
+                field.help_text = _("Offices run the year on this framework: this cannot change in a correction.")
+            self.fields[f.name] = field
+
+    @staticmethod
+    def _field(f, data: dict) -> forms.Field:
+        required = f.required
+        if f.kind == schema.REF:
+            target = schema.PARTS_BY_NAME[f.ref]
+            choices = [
+                (str(row.get(target.key)), f"{row.get(target.key)} {row.get('name_th') or ''}".strip())
+                for row in data.get(target.name, [])
+                if row.get(target.key) not in (None, "")
+            ]
+            return forms.ChoiceField(choices=[("", "—"), *choices], required=required)
+        if f.kind == schema.CHOICE:
+            return forms.ChoiceField(choices=[("", "—"), *f.model_field.choices], required=required)
+        if f.kind == schema.BOOLEAN:
+            return forms.BooleanField(required=False)
+        if f.kind == schema.DATE:
+            return forms.DateField(required=required, widget=DateInput())
+        if f.kind == schema.INTEGER:
+            return forms.IntegerField(required=required, min_value=f.low, max_value=f.high)
+        if f.kind == schema.DECIMAL:
+            places = f.model_field.decimal_places
+            return forms.DecimalField(
+                required=required,
+                min_value=f.low,
+                max_value=f.high,
+                decimal_places=places,
+                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            )
+        if f.kind == schema.CODES:
+            return forms.CharField(required=False, max_length=200)
+        widget = forms.Textarea(attrs={"rows": 3}) if (f.max_length or 0) > 500 else forms.TextInput()
+        return forms.CharField(required=required, max_length=f.max_length, widget=widget)
+
+    def clean(self):
+        data = super().clean()
+        for f in self.part.fields:
+            if f.name not in self.fields or self.fields[f.name].disabled or f.name not in data:
+                continue
+            raw = data[f.name]
+            if isinstance(raw, str):
+                raw = raw.replace("\r\n", "\n")
+            try:
+                value = coerce(f, raw, lenient=True)
+            except InvalidValue as exc:
+                self.add_error(f.name, str(exc))
+                continue
+            data[f.name] = f.empty if value is None and not f.required else value
+        return data
+
+    def values(self) -> dict:
+        """The row's values as the form changed them (disabled fields are left as they are)."""
+        return {
+            name: self.cleaned_data[name]
+            for name, field in self.fields.items()
+            if name != "version" and not field.disabled
+        }
+
+
+class RequirementForm(forms.Form):
+    text_th = forms.CharField(
+        label=_("Required content (Thai)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    text_en = forms.CharField(
+        label=_("Required content (English)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    source = forms.CharField(label=_("Source"), max_length=2000, required=False)
+    unconfirmed = forms.BooleanField(label=_("Unconfirmed"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+RequirementFormSet = forms.formset_factory(
+    RequirementForm, extra=1, can_delete=True, can_order=True, max_num=100, validate_max=True
+)
+
+
+class DraftMappingForm(VersionForm):
+    """Each item's last-year codes, confirmed by the editor; suggestions are shown beside them."""
+
+    def __init__(self, *args, items: list[dict], previous_codes: set[str] | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        self.previous_codes = previous_codes
+        for row in items:
+            self.fields[f"map_{row['code']}"] = forms.CharField(
+                label=f"{row['code']} {row.get('name_th') or ''}",
+                required=False,
+                max_length=200,
+                initial=", ".join(row.get("previous_codes") or []),
+            )
+
+    def clean(self):
+        data = super().clean()
+        mapping = {}
+        for row in self.items:
+            name = f"map_{row['code']}"
+            try:
+                codes = read_codes(data.get(name) or "")
+            except InvalidValue as exc:
+                self.add_error(name, str(exc))
+                continue
+            unknown = [code for code in codes if self.previous_codes is not None and code not in self.previous_codes]
+            if unknown:
+                self.add_error(name, _("Not an item of last year: %(codes)s") % {"codes": ", ".join(unknown)})
+            mapping[row["code"]] = codes
+        data["mapping"] = mapping
+        return data
+
+    def rows(self):
+        return [(row, self[f"map_{row['code']}"]) for row in self.items]

@@ -41,9 +41,13 @@ class Framework(BaseModel):
     note = models.TextField(_("note"), max_length=2000, blank=True)
     rating_scheme = models.CharField(_("rating scheme"), max_length=10, choices=RatingScheme.choices)
     rating_source = models.TextField(_("source of the rating rule"), max_length=2000, blank=True)
+    # Raised by every published change; offices that opened the year before a revision see what changed.
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
 
     class Meta:
         ordering = ["-fiscal_year"]
+        # A site-wide permission, not an office role: who puts each year's framework in (superusers have it).
+        permissions = [("edit_framework", _("Can put in and publish ITA frameworks"))]
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
 
@@ -61,6 +65,63 @@ class Framework(BaseModel):
         """The last day of a calendar milestone, or None when the year has no such milestone."""
         milestone = next((m for m in self.milestones.all() if m.code == code), None)
         return milestone.end if milestone else None
+
+
+class FrameworkRevision(models.Model):
+    """One published change of a year's framework, with what changed and why. Never changed."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("revision"))
+    note = models.TextField(_("change note"), max_length=2000, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)  # one line per row created, changed or removed
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["framework", "-number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="frameworkrevision_unique_number")]
+        verbose_name = _("framework revision")
+        verbose_name_plural = _("framework revisions")
+
+    def __str__(self) -> str:
+        return f"{self.framework.fiscal_year} r{self.number}"
+
+
+class FrameworkDraft(BaseModel):
+    """A year's framework being put in through the editor: next year's, or a correction of a
+    published one. It holds the framework's rows as the workbook does (one list per part) and is
+    loaded into the catalogue only when it is published; until then no office sees it."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), unique=True)
+    based_on = models.PositiveSmallIntegerField(_("started from"), null=True, blank=True)
+    content = models.JSONField(default=dict)
+    note = models.TextField(
+        _("change note"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What changed and why; offices using a corrected framework read it."),
+    )
+    # Two editors saving at once: the form sends the version it showed, a stale save is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        verbose_name = _("framework draft")
+        verbose_name_plural = _("framework drafts")
+
+    def __str__(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("ita:draft", args=[self.fiscal_year])
 
 
 class Fact(BaseModel):

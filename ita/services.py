@@ -7,19 +7,22 @@ loading the same framework twice (or loading a dump of it) writes no row.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Office
 from accounts.services import audit_record
-from ita import catalogue
-from ita.framework_schema import FRAMEWORK, LISTS, REF, Part
+from ita import catalogue, drafts
+from ita.framework_schema import FRAMEWORK, LISTS, PARTS_BY_NAME, REF, Part
 from ita.hooks import assessment_setups, framework_load_hooks
-from ita.models import Assessment, Framework, RespondentTarget
+from ita.models import Assessment, Framework, FrameworkDraft, FrameworkRevision, RespondentTarget
 
 RESPONDENT_DEADLINE_MILESTONE = "perception"
+REVISION_CHANGES_KEPT = 1000  # lines of a revision's change list (a new year's is one per row)
 
 
 @dataclass
@@ -100,13 +103,14 @@ def _key_name(part: Part) -> str:
     return key.model_field.attname if key is not None and key.kind == REF else part.key
 
 
-def _check_previous_codes(spec: catalogue.FrameworkSpec) -> None:
+def previous_code_problems(spec: catalogue.FrameworkSpec, problems: catalogue.Problems) -> None:
     """An item's last-year codes must be items of last year's framework, when it is loaded."""
+    if not spec.header.values.get("fiscal_year"):
+        return
     previous = Framework.objects.filter(fiscal_year=spec.fiscal_year - 1).first()
     if previous is None:
         return
     codes = set(previous.items.values_list("code", flat=True))
-    problems = catalogue.Problems()
     for row in spec.items:
         for code in row.previous_codes or []:
             if code not in codes:
@@ -115,19 +119,22 @@ def _check_previous_codes(spec: catalogue.FrameworkSpec) -> None:
                     "year": previous.fiscal_year,
                 }
                 problems.add(row.place, "previous_codes", message if row.place else f"{row.code}: {message}")
-    if problems:
-        raise catalogue.FrameworkFileError(problems)
 
 
 @transaction.atomic
-def framework_load(*, spec: catalogue.FrameworkSpec, user=None) -> LoadResult:
-    """Create or update a year's framework from a checked spec, all or nothing."""
-    _check_previous_codes(spec)
+def framework_load(*, spec: catalogue.FrameworkSpec, user=None, note: str = "") -> LoadResult:
+    """Create or update a year's framework from a checked spec, all or nothing. A change is
+    recorded as the framework's next revision, with `note` saying why."""
+    problems = catalogue.Problems()
+    previous_code_problems(spec, problems)
+    if problems:
+        raise catalogue.FrameworkFileError(problems)
     header = {f.name: spec.header.values[f.name] for f in FRAMEWORK.fields if f.name != FRAMEWORK.key}
     framework = Framework.objects.filter(fiscal_year=spec.fiscal_year).first()
     result = LoadResult(framework=framework)
     syncer = _Syncer(result)
-    if framework is None:
+    created = framework is None
+    if created:
         framework = Framework.objects.create(fiscal_year=spec.fiscal_year, **header)
         result.framework = framework
         result.created += 1
@@ -155,6 +162,16 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None) -> LoadResult:
                 found.update((row.values[part.key], obj) for row, obj in zip(group, kept, strict=True))
 
     if result.changed:
+        if not created:
+            framework.revision += 1
+            framework.save(update_fields=["revision", "updated_at"])
+        FrameworkRevision.objects.create(
+            framework=framework,
+            number=framework.revision,
+            note=note,
+            changes=result.changes[:REVISION_CHANGES_KEPT],
+            published_by=user if user is not None and user.is_authenticated else None,
+        )
         for after_load in framework_load_hooks():
             after_load(framework=framework)
         audit_record(
@@ -231,3 +248,234 @@ def assessment_open(*, office: Office, framework: Framework, user) -> Assessment
         obj=assessment,
     )
     return assessment
+
+
+# --- The framework editor ------------------------------------------------------------------------
+
+EDIT_PERMISSION = "ita.edit_framework"
+
+
+def can_edit_frameworks(user) -> bool:
+    """A framework editor: the site-wide permission (superusers have every permission)."""
+    return bool(user and user.is_authenticated and user.has_perm(EDIT_PERMISSION))
+
+
+def framework_editors() -> list:
+    """Who puts frameworks in, for an office administrator to ask: superusers and holders of
+    the permission, directly or through a group."""
+    permission = Permission.objects.filter(codename="edit_framework", content_type__app_label="ita").first()
+    editors = Q(is_superuser=True) | Q(user_permissions=permission) | Q(groups__permissions=permission)
+    return list(get_user_model().objects.filter(editors, is_active=True).distinct().order_by("first_name", "username"))
+
+
+def revisions_since_opened(assessments) -> list[tuple]:
+    """(assessment, revision) for each revision of an assessment's framework published after the
+    office opened the year: the changes its people should know of."""
+    by_framework = {assessment.framework_id: [] for assessment in assessments}
+    for revision in FrameworkRevision.objects.filter(framework_id__in=by_framework, number__gt=1):
+        by_framework[revision.framework_id].append(revision)
+    return [
+        (assessment, revision)
+        for assessment in assessments
+        for revision in by_framework[assessment.framework_id]
+        if revision.created_at > assessment.created_at
+    ]
+
+
+def _require_editor(user) -> None:
+    if not can_edit_frameworks(user):
+        raise PermissionDenied(_("Only framework editors change ITA frameworks."))
+
+
+def framework_in_use(fiscal_year: int) -> bool:
+    """Offices have opened assessments on the year's published framework."""
+    return Assessment.objects.filter(framework__fiscal_year=fiscal_year).exists()
+
+
+class StaleDraftError(ValidationError):
+    """The draft changed after the form was shown; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this draft after you opened it, so your change was not saved. "
+                "Check the latest version below and try again."
+            ),
+            code="stale",
+        )
+
+
+STRUCTURAL = drafts.STRUCTURAL_PARTS
+
+
+def _structure(data: dict) -> dict:
+    """What offices' items and scores hang on: the keys of the structural rows and each item's
+    sub-indicator."""
+    shape = {part: sorted(str(row.get(PARTS_BY_NAME[part].key)) for row in data.get(part, [])) for part in STRUCTURAL}
+    shape["item_places"] = sorted(f"{row.get('code')}@{row.get('sub_indicator')}" for row in data.get("items", []))
+    return shape
+
+
+def _require_same_structure(fiscal_year: int, content: dict) -> None:
+    """A correction of a framework in use keeps its instruments, indicators, sub-indicators and
+    items (offices' items and scores hang on them); their texts, dates and rules may change."""
+    framework = Framework.objects.filter(fiscal_year=fiscal_year).first()
+    if framework is None or not framework_in_use(fiscal_year):
+        return
+    if _structure(drafts.data_from_spec(framework_spec(framework))) != _structure(content):
+        raise ValidationError(
+            _(
+                "Offices already run fiscal year %(year)s on this framework, so a correction keeps its "
+                "instruments, indicators, sub-indicators and items; change their texts instead."
+            )
+            % {"year": fiscal_year},
+            code="structure",
+        )
+
+
+@transaction.atomic
+def framework_draft_start(
+    *, user, fiscal_year: int, based_on: Framework | None, flag_unconfirmed: bool = True
+) -> FrameworkDraft:
+    """Start a year's draft: a copy of `based_on` (dates moved, items continuing the items they
+    were copied from, facts flagged unconfirmed if asked), or an empty one. Starting from the same
+    year is a correction of that year's published framework."""
+    _require_editor(user)
+    if FrameworkDraft.objects.filter(fiscal_year=fiscal_year).exists():
+        raise ValidationError(
+            _("Fiscal year %(year)s already has a draft: continue it or discard it first.") % {"year": fiscal_year},
+            code="exists",
+        )
+    if based_on is None and Framework.objects.filter(fiscal_year=fiscal_year).exists():
+        based_on = Framework.objects.get(fiscal_year=fiscal_year)  # a correction starts from what is published
+    if based_on is not None:
+        content = drafts.data_from_spec(framework_spec(based_on))
+        if based_on.fiscal_year != fiscal_year:
+            content = drafts.for_year(content, fiscal_year, flag_unconfirmed=flag_unconfirmed)
+    else:
+        content = drafts.empty(fiscal_year)
+    draft = FrameworkDraft.objects.create(
+        fiscal_year=fiscal_year,
+        based_on=based_on.fiscal_year if based_on else None,
+        content=content,
+        created_by=user,
+        updated_by=user,
+    )
+    summary = f"Draft of fiscal year {fiscal_year}" + (f" from {based_on.fiscal_year}" if based_on else "")
+    audit_record(office=None, actor=user, action="framework.draft_started", summary=summary, obj=draft)
+    return draft
+
+
+def _lock_draft(draft: FrameworkDraft, expected_version: int | None) -> FrameworkDraft:
+    locked = FrameworkDraft.objects.select_for_update().get(pk=draft.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleDraftError()
+    return locked
+
+
+@transaction.atomic
+def framework_draft_save(
+    *, draft: FrameworkDraft, user, expected_version: int | None, content: dict, summary: str, note: str | None = None
+) -> FrameworkDraft:
+    """Save an edit of the draft (its whole content, as `ita.drafts` changed it)."""
+    _require_editor(user)
+    draft = _lock_draft(draft, expected_version)
+    _require_same_structure(draft.fiscal_year, content)
+    if content.get("framework", {}).get("fiscal_year") != draft.fiscal_year:
+        raise ValidationError(
+            _("This is the draft of fiscal year %(year)s; its year cannot change.") % {"year": draft.fiscal_year},
+            code="year",
+        )
+    draft.content = content
+    fields = ["content", "version", "updated_by", "updated_at"]
+    if note is not None:
+        draft.note = note
+        fields.append("note")
+    draft.version += 1
+    draft.updated_by = user
+    draft.save(update_fields=fields)
+    audit_record(
+        office=None,
+        actor=user,
+        action="framework.draft_changed",
+        summary=f"Draft {draft.fiscal_year}: {summary}",
+        obj=draft,
+    )
+    return draft
+
+
+def draft_problems(draft: FrameworkDraft) -> tuple[catalogue.FrameworkSpec, drafts.EditorProblems]:
+    """The draft read as a framework, with every problem that would stop its publication."""
+    spec, problems = drafts.read(draft.content)
+    if not problems.entries:
+        previous_code_problems(spec, problems)
+    return spec, problems
+
+
+@transaction.atomic
+def framework_draft_upload(*, draft: FrameworkDraft, user, expected_version: int, upload) -> FrameworkDraft:
+    """Replace the draft's content with a workbook's. A workbook whose values cannot be read is
+    refused with each problem's sheet, row and column; what only the whole shows (a gap in the
+    item codes, weights that do not add up) stays in the draft as problems to fix."""
+    from ita.workbook import parse_workbook
+
+    _require_editor(user)
+    try:
+        spec = parse_workbook(upload, check_whole=False)
+    except catalogue.FrameworkFileError as exc:
+        raise ValidationError(exc.problems, code="workbook") from exc
+    if spec.header.values.get("fiscal_year") != draft.fiscal_year:
+        raise ValidationError(
+            _("The workbook is for fiscal year %(found)s; this draft is for %(year)s.")
+            % {"found": spec.header.values.get("fiscal_year"), "year": draft.fiscal_year},
+            code="year",
+        )
+    return framework_draft_save(
+        draft=draft,
+        user=user,
+        expected_version=expected_version,
+        content=drafts.data_from_spec(spec),
+        summary="workbook uploaded",
+    )
+
+
+@transaction.atomic
+def framework_draft_publish(*, draft: FrameworkDraft, user, expected_version: int, note: str) -> LoadResult:
+    """Load the draft into the catalogue, where offices can open the year or see the correction,
+    and record the change as a revision with its note. A draft with problems is refused."""
+    _require_editor(user)
+    draft = _lock_draft(draft, expected_version)
+    spec, problems = draft_problems(draft)
+    if problems:
+        raise ValidationError(
+            [_("The draft has problems to fix before it is published:"), *problems[:50]], code="problems"
+        )
+    correction = Framework.objects.filter(fiscal_year=draft.fiscal_year).exists()
+    if correction and not note.strip():
+        raise ValidationError(_("Say what this revision changes and why; offices using it will read it."), code="note")
+    _require_same_structure(draft.fiscal_year, draft.content)
+    try:
+        result = framework_load(spec=spec, user=user, note=note.strip())
+    except catalogue.FrameworkFileError as exc:
+        raise ValidationError(exc.problems, code="load") from exc
+    if correction and not result.changed:
+        raise ValidationError(_("The draft is the same as the published framework: nothing to publish."), code="same")
+    audit_record(
+        office=None,
+        actor=user,
+        action="framework.published",
+        summary=f"Published fiscal year {draft.fiscal_year}, revision {result.framework.revision}",
+        obj=result.framework,
+        data={"note": note.strip()},
+    )
+    draft.delete()
+    return result
+
+
+@transaction.atomic
+def framework_draft_discard(*, draft: FrameworkDraft, user) -> None:
+    _require_editor(user)
+    audit_record(
+        office=None, actor=user, action="framework.draft_discarded", summary=f"Draft {draft.fiscal_year}", obj=draft
+    )
+    FrameworkDraft.objects.filter(pk=draft.pk).delete()

@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,28 +12,37 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
 from core.files import private_file_response
-from core.thai import ThaiCollate
+from core.thai import ThaiCollate, fiscal_year_label, fiscal_year_of
 from core.views import error_messages
+from ita import drafts, scoring, services
 from ita import respondents as respondents_service
 from ita import results as results_service
-from ita import scoring
 from ita.access import assessment_context, get_assessment_or_404
 from ita.analysis import office_analysis
-from ita.compare import framework_diff
+from ita.compare import SIMILAR_ENOUGH, framework_diff, similarity
 from ita.forms import (
     AssessmentOpenForm,
+    DraftMappingForm,
+    DraftPublishForm,
+    DraftRowForm,
+    DraftStartForm,
+    DraftUploadForm,
     EITCountForm,
     FrameworkCompareForm,
     IITConfirmForm,
     IITRecordForm,
+    RequirementFormSet,
     ResultForm,
     ResultImportForm,
     TargetBandForm,
     TargetForm,
+    VersionForm,
 )
+from ita.framework_schema import FRAMEWORK
 from ita.models import (
     EITCount,
     Framework,
+    FrameworkDraft,
     IITConfirmation,
     Indicator,
     ItemDefinition,
@@ -41,6 +51,7 @@ from ita.models import (
 )
 from ita.respondents import eit_counts_with_running_total, respondent_progress
 from ita.services import assessment_open
+from ita.workbook import framework_workbook
 
 REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
 # The office a person with several offices last opened; home leads back to it.
@@ -65,12 +76,32 @@ def office(request, office_slug):
     membership = get_membership_or_404(request, office_slug)
     if request.session.get(CURRENT_OFFICE) != office_slug:  # write the session only on a change
         request.session[CURRENT_OFFICE] = office_slug
-    assessments = membership.office.assessments.select_related("framework").annotate(item_count=Count("oit_items"))
+    assessments = list(
+        membership.office.assessments.select_related("framework").annotate(item_count=Count("oit_items"))
+    )
     can_open = membership.is_admin and Framework.objects.exclude(assessments__office=membership.office).exists()
+    current_year = fiscal_year_of(timezone.localdate())
+    can_edit = services.can_edit_frameworks(request.user)
+    missing_year = None
+    if not Framework.objects.filter(fiscal_year=current_year).exists() and (membership.is_admin or can_edit):
+        missing_year = {
+            "year": current_year,
+            "latest": Framework.objects.order_by("-fiscal_year").first(),
+            "draft": FrameworkDraft.objects.filter(fiscal_year=current_year).first(),
+            "editors": services.framework_editors() if not can_edit else [],
+        }
     return render(
         request,
         "ita/office_detail.html",
-        {"office": membership.office, "membership": membership, "assessments": assessments, "can_open": can_open},
+        {
+            "office": membership.office,
+            "membership": membership,
+            "assessments": assessments,
+            "can_open": can_open,
+            "revisions": services.revisions_since_opened(assessments),
+            "missing_year": missing_year,
+            "can_edit_frameworks": can_edit,
+        },
     )
 
 
@@ -93,9 +124,18 @@ def assessment_create(request, office_slug):
 
 @login_required
 def framework_list(request):
+    """The published years; framework editors also see the drafts and start the next one."""
     frameworks = Framework.objects.annotate(item_count=Count("items", distinct=True))
+    can_edit = services.can_edit_frameworks(request.user)
     return render(
-        request, "ita/framework_list.html", {"frameworks": frameworks, "compare_form": FrameworkCompareForm()}
+        request,
+        "ita/framework_list.html",
+        {
+            "frameworks": frameworks,
+            "compare_form": FrameworkCompareForm(),
+            "can_edit": can_edit,
+            "drafts": FrameworkDraft.objects.select_related("updated_by") if can_edit else [],
+        },
     )
 
 
@@ -117,7 +157,19 @@ def framework_detail(request, fiscal_year):
         ),
         fiscal_year=fiscal_year,
     )
-    return render(request, "ita/framework_detail.html", {"framework": framework})
+    can_edit = services.can_edit_frameworks(request.user)
+    return render(
+        request,
+        "ita/framework_detail.html",
+        {
+            "framework": framework,
+            "revisions": framework.revisions.select_related("published_by"),
+            "can_edit": can_edit,
+            "draft": FrameworkDraft.objects.filter(fiscal_year=fiscal_year).first() if can_edit else None,
+            "next_year_exists": Framework.objects.filter(fiscal_year=fiscal_year + 1).exists()
+            or FrameworkDraft.objects.filter(fiscal_year=fiscal_year + 1).exists(),
+        },
+    )
 
 
 @login_required
@@ -382,3 +434,515 @@ def analysis(request, office_slug):
         "ita/analysis.html",
         {"office": membership.office, "membership": membership, "analysis": office_analysis(membership.office)},
     )
+
+
+# --- the framework editor ------------------------------------------------------------------
+
+
+def _require_editor(request) -> None:
+    if not services.can_edit_frameworks(request.user):
+        raise PermissionDenied
+
+
+def _get_draft_for_editor(request, fiscal_year: int) -> FrameworkDraft:
+    """The year's draft, for a framework editor (a site-wide permission, not an office role)."""
+    _require_editor(request)
+    return get_object_or_404(FrameworkDraft.objects.select_related("updated_by"), fiscal_year=fiscal_year)
+
+
+def _draft_context(draft: FrameworkDraft, **extra) -> dict:
+    spec, problems = services.draft_problems(draft)
+    published = Framework.objects.filter(fiscal_year=draft.fiscal_year).first()
+    return {
+        "draft": draft,
+        "spec": spec,
+        "problems": problems,
+        "published": published,
+        "in_use": published is not None and services.framework_in_use(draft.fiscal_year),
+        "labels": drafts.part_labels(),
+        "part_tabs": [(name, drafts.part_labels()[name]) for name in drafts.EDITED_PARTS],
+        "version_form": VersionForm(initial={"version": draft.version}),
+        **extra,
+    }
+
+
+def _draft_saved(request, draft, content, summary, *, form=None) -> bool:
+    """Save an edit through the service; a refusal goes on the form, or into messages."""
+    try:
+        services.framework_draft_save(
+            draft=draft,
+            user=request.user,
+            expected_version=form.cleaned_data["version"] if form is not None else None,
+            content=content,
+            summary=summary,
+        )
+    except ValidationError as exc:
+        if form is not None:
+            form.add_error(None, exc)
+        else:
+            error_messages(request, exc)
+        return False
+    return True
+
+
+@login_required
+def draft_start(request):
+    """Start a year's draft from any published year (or empty); the same year starts a correction."""
+    _require_editor(request)
+    latest = Framework.objects.order_by("-fiscal_year").first()
+    initial = {
+        "fiscal_year": _int(request.GET.get("year"))
+        or (latest.fiscal_year + 1 if latest else fiscal_year_of(timezone.localdate())),
+        "based_on": _int(request.GET.get("from")) or (latest.fiscal_year if latest else None),
+        "flag_unconfirmed": True,
+    }
+    form = DraftStartForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draft = services.framework_draft_start(
+                user=request.user,
+                fiscal_year=data["fiscal_year"],
+                based_on=data["based_on"],
+                flag_unconfirmed=data["flag_unconfirmed"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The draft of %(year)s is ready to edit.") % {"year": fiscal_year_label(draft.fiscal_year)}
+            )
+            return redirect(draft)
+    return render(request, "ita/draft_start.html", {"form": form})
+
+
+def _problem_url(draft: FrameworkDraft, problem) -> str:
+    """Where a problem is fixed: its row's form, its part's page, or the framework's own form."""
+    year = draft.fiscal_year
+    if problem.part == "requirements" and problem.index is not None:
+        code = draft.content["requirements"][problem.index].get("item")
+        codes = [row.get("code") for row in draft.content.get("items", [])]
+        if code in codes:
+            return reverse("ita:draft-row", args=[year, "items", codes.index(code)])
+        return reverse("ita:draft-part", args=[year, "items"])
+    if problem.part in drafts.EDITED_PARTS:
+        if problem.index is not None:
+            return reverse("ita:draft-row", args=[year, problem.part, problem.index])
+        return reverse("ita:draft-part", args=[year, problem.part])
+    return reverse("ita:draft-header", args=[year])
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+def draft_detail(request, fiscal_year):
+    """The draft as a whole: its parts, its problems, and what to do next."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    context = _draft_context(draft)
+    content = draft.content
+    subs_by_indicator: dict = {}
+    for n, sub in enumerate(content.get("sub_indicators", [])):
+        subs_by_indicator.setdefault(sub.get("indicator"), []).append((n, sub))
+    items_by_sub: dict = {}
+    for n, item in enumerate(content.get("items", [])):
+        items_by_sub.setdefault(item.get("sub_indicator"), []).append((n, item))
+    tree = [
+        (
+            indicator,
+            [
+                (n, sub, items_by_sub.get(sub.get("code"), []))
+                for n, sub in subs_by_indicator.get(indicator.get("number"), [])
+            ],
+        )
+        for indicator in content.get("indicators", [])
+        if indicator.get("number") in subs_by_indicator
+    ]
+    context["tree"] = tree
+    context["counts"] = [(name, label, len(content.get(name, []))) for name, label in context["part_tabs"]]
+    labels = context["labels"]
+    context["problem_links"] = [
+        (problem, _problem_url(draft, problem), labels.get(problem.part, labels["framework"]))
+        for problem in context["problems"].entries
+    ]
+    context["upload_form"] = DraftUploadForm(initial={"version": draft.version})
+    return render(request, "ita/draft_detail.html", context)
+
+
+@login_required
+def draft_header(request, fiscal_year):
+    """The framework's own values: its names, the assessor, the rating scheme, its sources."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    header = draft.content.get("framework", {})
+    form = DraftRowForm(
+        request.POST or None,
+        part=FRAMEWORK,
+        data=draft.content,
+        exclude=("fiscal_year",),
+        initial={**header, "version": draft.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        content = drafts.set_header(draft.content, form.values())
+        if _draft_saved(request, draft, content, "framework", form=form):
+            messages.success(request, _("Saved."))
+            return redirect(draft)
+    context = _draft_context(draft, form=form, part_name="framework", row=None)
+    context["part_label"] = context["labels"]["framework"]
+    return render(request, "ita/draft_form.html", context)
+
+
+def _get_part(part: str):
+    try:
+        return drafts.part_of(part)
+    except KeyError:
+        raise Http404 from None
+
+
+def _structure_fixed(draft: FrameworkDraft, part) -> bool:
+    """A correction of a framework in use keeps its structural rows where they are."""
+    return part.name in drafts.STRUCTURAL_PARTS and services.framework_in_use(draft.fiscal_year)
+
+
+def _locked_fields(part, context) -> tuple:
+    """In a correction of a framework in use, what offices' items and scores hang on."""
+    if not context["in_use"] or part.name not in drafts.STRUCTURAL_PARTS:
+        return ()
+    locked = {
+        "instruments": ("code", "kind"),
+        "indicators": ("number", "instrument"),
+        "sub_indicators": ("indicator", "code"),
+        "items": ("sub_indicator",),
+    }
+    return locked[part.name]
+
+
+@login_required
+def draft_part(request, fiscal_year, part):
+    """The rows of one part, to edit, reorder or remove."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    part = _get_part(part)
+    context = _draft_context(draft)
+    rows = [
+        (
+            n,
+            row,
+            drafts.row_label(part, row, n),
+            row.get("name_th") or row.get("label_th") or row.get("population_th") or "–",
+            context["problems"].of(part.name, n),
+        )
+        for n, row in enumerate(draft.content.get(part.name, []))
+    ]
+    fixed = context["in_use"] and part.name in drafts.STRUCTURAL_PARTS
+    context |= {
+        "part": part,
+        "part_name": part.name,
+        "part_label": context["labels"][part.name],
+        "rows": rows,
+        "can_move": part.name in drafts.ORDERED_PARTS and not fixed,
+        "can_change_rows": not fixed,
+    }
+    return render(request, "ita/draft_part.html", context)
+
+
+def _row_initial(part, row: dict) -> dict:
+    initial = {}
+    for f in part.fields:
+        value = row.get(f.name)
+        initial[f.name] = ", ".join(value) if isinstance(value, list) else value
+    return initial
+
+
+@login_required
+def draft_row(request, fiscal_year, part, index=None):
+    """Add a row to a part, or change one; an item's form holds its required contents too."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    part = _get_part(part)
+    context = _draft_context(draft)
+    rows = draft.content.get(part.name, [])
+    if index is not None and not 0 <= index < len(rows):
+        raise Http404
+    row = (
+        rows[index]
+        if index is not None
+        else {f.name: request.GET.get(f.name) for f in part.fields if request.GET.get(f.name)}
+    )
+    is_item = part.name == "items"
+    form = DraftRowForm(
+        request.POST or None,
+        part=part,
+        data=draft.content,
+        exclude=("code",) if is_item else (),
+        locked=_locked_fields(part, context) if index is not None else (),
+        initial={**_row_initial(part, row), "version": draft.version},
+    )
+    requirements = None
+    if is_item:
+        current = drafts.requirements_of(draft.content, row.get("code")) if index is not None else []
+        requirements = RequirementFormSet(
+            request.POST or None,
+            prefix="req",
+            initial=[{**r, "ORDER": n} for n, r in enumerate(current, start=1)],
+        )
+    if request.method == "POST" and form.is_valid() and (requirements is None or requirements.is_valid()):
+        try:
+            if index is None:
+                content, key = drafts.add_row(draft.content, part.name, form.values())
+            else:
+                content, key = drafts.set_row(draft.content, part.name, index, form.values())
+            if is_item:  # its required contents follow it when its code changes with its place
+                content = drafts.set_requirements(content, key, _requirement_rows(requirements))
+        except drafts.DraftError as exc:
+            form.add_error(None, str(exc))
+        else:
+            summary = f"{part.name} {key or ''}".strip()
+            if _draft_saved(request, draft, content, summary, form=form):
+                return _after_row_saved(request, fiscal_year, part, content, key, index)
+    context |= {
+        "form": form,
+        "requirements": requirements,
+        "part": part,
+        "part_name": part.name,
+        "part_label": context["labels"][part.name],
+        "row": row if index is not None else None,
+        "row_label": drafts.row_label(part, row, index) if index is not None else "",
+        "index": index,
+        "row_problems": context["problems"].of(part.name, index) if index is not None else [],
+    }
+    return render(request, "ita/draft_form.html", context)
+
+
+def _after_row_saved(request, fiscal_year, part, content, key, index):
+    """Back to the part's rows, or to the row's form when what only the whole shows (a code's
+    form, weights that do not add up) is wrong with it."""
+    keys = [row.get(part.key) for row in content.get(part.name, [])]
+    if part.key != part.position and key in keys:
+        index = keys.index(key)
+    _spec, problems = drafts.read(content)
+    if index is not None and problems.of(part.name, index):
+        messages.warning(request, _("Saved, with problems to fix:"))
+        for problem in problems.of(part.name, index):
+            messages.warning(request, f"{problem.field or ''} {problem.text}".strip())
+        return redirect("ita:draft-row", fiscal_year, part.name, index)
+    messages.success(request, _("Saved."))
+    return redirect("ita:draft-part", fiscal_year, part.name)
+
+
+def _requirement_rows(formset) -> list[dict]:
+    return [
+        {name: form.cleaned_data.get(name) for name in ("text_th", "text_en", "source", "unconfirmed", "note")}
+        for form in formset.ordered_forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("text_th")
+    ]
+
+
+@login_required
+@require_POST
+def draft_row_remove(request, fiscal_year, part, index):
+    draft = _get_draft_for_editor(request, fiscal_year)
+    part = _get_part(part)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form)
+        return redirect("ita:draft-part", fiscal_year, part.name)
+    try:
+        label = (
+            drafts.row_label(part, draft.content.get(part.name, [])[index], index)
+            if index < len(draft.content.get(part.name, []))
+            else ""
+        )
+        content = drafts.remove_row(draft.content, part.name, index)
+    except drafts.DraftError as exc:
+        messages.error(request, str(exc))
+    else:
+        if _draft_saved(request, draft, content, f"removed {part.name} {label}", form=None):
+            messages.success(request, _("“%(row)s” removed.") % {"row": label})
+    return redirect("ita:draft-part", fiscal_year, part.name)
+
+
+@login_required
+@require_POST
+def draft_row_move(request, fiscal_year, part, index):
+    """Move a row before its previous sibling or after its next one; items are numbered again."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    part = _get_part(part)
+    form = VersionForm(request.POST)
+    step = -1 if request.POST.get("step") == "up" else 1
+    if _structure_fixed(draft, part):
+        messages.error(request, _("Offices run the year on this framework: its items keep their places."))
+    elif not form.is_valid() or part.name not in drafts.ORDERED_PARTS:
+        error_messages(request, form)
+    else:
+        try:
+            content = drafts.move_row(draft.content, part.name, index, step)
+        except drafts.DraftError as exc:
+            messages.error(request, str(exc))
+        else:
+            _draft_saved(request, draft, content, f"moved {part.name} #{index + 1}")
+    return redirect("ita:draft-part", fiscal_year, part.name)
+
+
+@login_required
+def draft_workbook(request, fiscal_year):
+    """The draft as a workbook, to fill in Excel and upload again."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    spec, _problems = drafts.read(draft.content)
+    return _xlsx(framework_workbook(spec), f"framework-{draft.fiscal_year}-draft.xlsx")
+
+
+@login_required
+def framework_workbook_download(request, fiscal_year):
+    """A published year as a workbook: the simplest start of next year's."""
+    framework = get_object_or_404(Framework, fiscal_year=fiscal_year)
+    return _xlsx(framework_workbook(services.framework_spec(framework)), f"framework-{framework.fiscal_year}.xlsx")
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def draft_upload(request, fiscal_year):
+    draft = _get_draft_for_editor(request, fiscal_year)
+    form = DraftUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        error_messages(request, form)
+        return redirect(draft)
+    try:
+        services.framework_draft_upload(
+            draft=draft,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            upload=form.cleaned_data["file"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _("The workbook was not taken; nothing changed:"))
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("The workbook's content is now the draft's."))
+    return redirect(draft)
+
+
+def _compared_with(draft: FrameworkDraft, against) -> Framework | None:
+    """The published year the draft is compared with: the one asked for, else last year, else the
+    year it started from."""
+    years = [_int(against), draft.fiscal_year - 1, draft.based_on]
+    for year in years:
+        if year:
+            framework = Framework.objects.filter(fiscal_year=year).first()
+            if framework is not None:
+                return framework
+    return None
+
+
+@login_required
+def draft_compare(request, fiscal_year):
+    """What the draft changes against last year (or any published year): renamed, merged, split,
+    new and gone items, weights, indicators, the rating and respondent rules."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    context = _draft_context(draft)
+    old = _compared_with(draft, request.GET.get("against"))
+    context["diff"] = framework_diff(old, context["spec"]) if old is not None else None
+    context["years"] = Framework.objects.values_list("fiscal_year", flat=True)
+    return render(request, "ita/draft_compare.html", context)
+
+
+def _suggestions(items: list[dict], previous: list[ItemDefinition]) -> dict[str, list]:
+    """For each item, last year's items whose names are most alike (difflib), best first."""
+    found = {}
+    for row in items:
+        name = row.get("name_th") or ""
+        scored = sorted(((similarity(name, old.name_th), old) for old in previous), key=lambda pair: -pair[0])
+        found[row.get("code")] = [(old, round(ratio * 100)) for ratio, old in scored[:3] if ratio >= SUGGEST_FROM]
+    return found
+
+
+SUGGEST_FROM = 0.5
+
+
+@login_required
+def draft_mapping(request, fiscal_year):
+    """Each item's last-year items, suggested by name similarity and confirmed by the editor."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    previous_framework = Framework.objects.filter(fiscal_year=draft.fiscal_year - 1).first()
+    previous = list(previous_framework.items.order_by("number")) if previous_framework else []
+    items = [row for row in draft.content.get("items", []) if row.get("code")]
+    suggestions = _suggestions(items, previous)
+    form = DraftMappingForm(
+        request.POST or None,
+        items=items,
+        previous_codes={old.code for old in previous} if previous_framework else None,
+        initial={"version": draft.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        mapping = form.cleaned_data["mapping"]
+        use = request.POST.get("use", "")
+        if ":" in use:  # one suggestion taken, on top of what was typed
+            code, old = use.split(":", 1)
+            if code in mapping and old in {o.code for o, _ratio in suggestions.get(code, [])}:
+                mapping[code] = [*mapping[code], old] if old not in mapping[code] else mapping[code]
+        elif "use_all" in request.POST:  # the best suggestion of every item still without one
+            for code, codes in mapping.items():
+                if not codes and suggestions.get(code) and suggestions[code][0][1] >= SIMILAR_ENOUGH * 100:
+                    mapping[code] = [suggestions[code][0][0].code]
+        content = drafts.set_mapping(draft.content, mapping)
+        if _draft_saved(request, draft, content, "item mapping", form=form):
+            messages.success(request, _("The mapping to last year's items is saved."))
+            return redirect("ita:draft-mapping", fiscal_year)
+    previous_by_code = {old.code: old for old in previous}
+    context = _draft_context(
+        draft,
+        form=form,
+        previous_framework=previous_framework,
+        mapping_rows=[
+            (
+                row,
+                field,
+                suggestions.get(row["code"], []),
+                [previous_by_code[code] for code in row.get("previous_codes") or [] if code in previous_by_code],
+            )
+            for row, field in form.rows()
+        ],
+        unmapped=[old for old in previous if not any(old.code in (row.get("previous_codes") or []) for row in items)],
+    )
+    return render(request, "ita/draft_mapping.html", context)
+
+
+@login_required
+def draft_publish(request, fiscal_year):
+    """Publish the draft: the year opens to offices, or its correction becomes a new revision."""
+    draft = _get_draft_for_editor(request, fiscal_year)
+    form = DraftPublishForm(request.POST or None, initial={"version": draft.version, "note": draft.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.framework_draft_publish(
+                draft=draft,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(year)s is published (revision %(revision)d).")
+                % {"year": fiscal_year_label(result.framework.fiscal_year), "revision": result.framework.revision},
+            )
+            return redirect(result.framework)
+    context = _draft_context(draft, form=form)
+    old = _compared_with(draft, None)
+    context["diff"] = framework_diff(old, context["spec"]) if old is not None else None
+    return render(request, "ita/draft_publish.html", context)
+
+
+@login_required
+@require_POST
+def draft_discard(request, fiscal_year):
+    draft = _get_draft_for_editor(request, fiscal_year)
+    services.framework_draft_discard(draft=draft, user=request.user)
+    messages.success(request, _("The draft was discarded."))
+    return redirect("ita:framework-list")

@@ -92,7 +92,7 @@ def _layout(sheet, part: Part) -> None:
         header = sheet.cell(HEADER_ROW, column, f.label_th)
         header.font, header.fill = bold, fill
         header.alignment = Alignment(wrap_text=True, vertical="top")
-        header.comment = Comment(_hint(f), "ITA-SPDCA", width=300, height=160)
+        header.comment = Comment(column_hint(f), "ITA-SPDCA", width=300, height=160)
         long_text = f.kind not in (INTEGER, DECIMAL, BOOLEAN, DATE, REF) and (f.max_length or 0) >= 255
         sheet.column_dimensions[letter].width = 45 if long_text else 16
         choices = _choices(f)
@@ -118,7 +118,7 @@ def _choices(f: Field) -> str | None:
     return None
 
 
-def _hint(f: Field) -> str:
+def column_hint(f: Field) -> str:
     lines = [f.name]
     if f.required:
         lines.append(_("Required."))
@@ -169,8 +169,11 @@ def _write(cell, f: Field, value) -> None:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def parse_workbook(source: str | Path | BinaryIO) -> FrameworkSpec:
-    """Read and check a framework workbook; every problem names its sheet, row and column."""
+def parse_workbook(source: str | Path | BinaryIO, *, check_whole: bool = True) -> FrameworkSpec:
+    """Read and check a framework workbook; every problem names its sheet, row and column.
+
+    Without `check_whole`, only each value is checked, not the rules of the whole (the editor
+    takes a half-filled workbook and lists what is still to fix)."""
     data = _bytes(source)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -193,7 +196,8 @@ def parse_workbook(source: str | Path | BinaryIO) -> FrameworkSpec:
     spec = FrameworkSpec(header=header[0], rows=rows, places={part.name: CellPlace(part.name) for part in LISTS})
     for extra in header[1:]:
         problems.add(extra.place, None, _("this sheet holds one row, the year's framework"))
-    check(spec, problems)
+    if check_whole:
+        check(spec, problems)
     if problems:
         raise FrameworkFileError(problems)
     return spec

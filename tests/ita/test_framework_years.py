@@ -117,7 +117,7 @@ def test_the_comparison_follows_the_mapping_of_merged_items():
         if change.new
     }
     o1 = changes["O1"]
-    assert (o1.kind, o1.old.code, [m.code for m in o1.merged], o1.mapped) == ("changed", "O1", ["O3"], True)
+    assert (o1.kind, o1.old.code, [m.code for m in o1.merged], o1.mapped) == ("merged", "O1", ["O3"], True)
     assert changes["O3"].old.code == "O5"  # contact information got a new code
     assert changes["O2"].kind == "added"  # unknown: not paired with anything
 

@@ -35,7 +35,7 @@ def test_the_diff_pairs_items_by_name_not_code(framework_2565, framework_2566):
     assert changes[(None, "O10")].kind == "added"  # the PDPA policy is new in 2566
     assert changes[(None, "O10")].code_was.name_th == "แผนดำเนินงานประจำปี"
     assert changes[("O29", "O27")].kind == "moved"  # the complaint guideline got a new code
-    assert changes[("O18", "O11")].kind == "changed"  # the operating and budget plans were merged
+    assert changes[("O18", "O11")].kind == "renamed"  # paired by a name alike: the plans became one item
     assert changes[("O32", None)].kind == "removed"  # the feedback channel was dropped
 
 
