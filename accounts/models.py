@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,7 @@ def validate_office_slug(value: str) -> None:
 class User(AbstractUser):
     honorific = models.CharField(_("honorific"), max_length=50, blank=True, help_text=_("e.g. นาย, นาง, นางสาว, ดร."))
     position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -86,6 +89,8 @@ class Office(BaseModel):
         ordering = [ThaiCollate("name")]
         verbose_name = _("office")
         verbose_name_plural = _("offices")
+        # Site-wide, not per office: the people who run the installation (superusers have it).
+        permissions = [("manage_offices", _("Can create offices and invite their first administrator"))]
 
     def __str__(self) -> str:
         return self.short_name or self.name
@@ -105,6 +110,9 @@ class Unit(BaseModel):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="units")
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    # Raised on every change, so that two administrators renaming the unit at once do not
+    # silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = [ThaiCollate("name")]
@@ -122,17 +130,42 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
-class Membership(BaseModel):
-    """A user's place in an office: the role decides what they may change there."""
+class ActiveMembershipManager(models.Manager):
+    """Members who still work in the office. The default manager, so that every list of an
+    office's people (rosters, assignments, recipients, `user.memberships`) leaves out those who
+    were deactivated, while their history keeps pointing at them."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    def get_queryset(self):
+        return super().get_queryset().filter(is_active=True)
+
+
+class Membership(BaseModel):
+    """A user's place in an office: the role decides what they may change there.
+
+    A member who leaves is deactivated, never deleted: what they did stays theirs.
+    """
+
+    # PROTECT: a person with a place in an office has history there; deactivate them instead.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    # RESTRICT: a unit with people cannot be deleted (merge it instead), but an office that is
+    # removed whole takes its units and memberships together.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+        Unit, verbose_name=_("unit"), on_delete=models.RESTRICT, null=True, blank=True, related_name="members"
     )
+    is_active = models.BooleanField(_("active"), default=True)
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ActiveMembershipManager()
+    all_objects = models.Manager()
 
     class Meta:
+        base_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["user", "office"], name="membership_unique_user_office")]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -156,6 +189,65 @@ class Membership(BaseModel):
     def can_edit_unit_work(self, unit_id: int | None) -> bool:
         """Staff change only their own unit's work; the admin changes any."""
         return self.is_admin or (unit_id is not None and unit_id == self.unit_id)
+
+
+class Invitation(BaseModel):
+    """An invitation to join an office, sent by e-mail as a signed link that expires.
+
+    The link signs the row's id with its `nonce`: sending it again draws a new nonce, so only the
+    latest link works; revoking or accepting it ends it. The person's details are what the
+    administrator (or the staff sheet) gave; the invitee may correct them when accepting.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.RESTRICT, null=True, blank=True, related_name="invitations"
+    )
+    honorific = models.CharField(_("honorific"), max_length=50, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nonce = models.CharField(max_length=32, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per address and office; an ended one may be followed by another.
+            models.UniqueConstraint(
+                Lower("email"),
+                "office",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_unique_open_email",
+            )
+        ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.office}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def full_name(self) -> str:
+        """The invitee's name with the honorific, or the e-mail address when no name was given."""
+        name = f"{self.first_name} {self.last_name}".strip()
+        return f"{self.honorific}{name}" if name else self.email
 
 
 class AuditEvent(AppendOnlyModel):

@@ -27,3 +27,15 @@ def get_membership_or_404(request: HttpRequest, office_slug: str, *, roles: Iter
     if roles is not None and membership.role not in set(roles):
         raise PermissionDenied("Your role in this office does not allow this.")
     return membership
+
+
+def is_office_manager(user) -> bool:
+    """Someone who runs the installation: creates offices and invites their first administrator."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm("accounts.manage_offices"))
+
+
+def require_office_manager(request: HttpRequest):
+    """The request user, if they run the installation; otherwise 403."""
+    if not is_office_manager(request.user):
+        raise PermissionDenied("Only the people who run this site manage offices.")
+    return request.user
