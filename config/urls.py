@@ -13,7 +13,7 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("livez", live, name="live"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("accounts.urls")),
+    path("", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("ita.urls")),
     path("", include("spdca.urls")),

@@ -127,6 +127,13 @@ TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# People: invitation links expire after this many days; password-reset e-mails are limited per
+# hour for one client address and for one e-mail address (the page reads the same either way).
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=20)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+# A form sent without its CSRF token gets a Thai page that says what to do.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
 # Thai first: Thai is the default whatever the browser asks for; English is a choice.
 LANGUAGE_CODE = "th"
@@ -254,6 +261,10 @@ OIT_EVIDENCE_MAX_PER_ITEM = env.int("OIT_EVIDENCE_MAX_PER_ITEM", default=50)
 RESULTS_IMPORT_MAX_BYTES = env.int("RESULTS_IMPORT_MAX_BYTES", default=1024 * 1024)
 RESULTS_IMPORT_MAX_ROWS = env.int("RESULTS_IMPORT_MAX_ROWS", default=2000)
 RESULTS_IMPORT_MAX_COLUMNS = env.int("RESULTS_IMPORT_MAX_COLUMNS", default=50)
+# A staff sheet (CSV or Excel) of an office's people: the file's size, and the rows and columns read.
+MEMBERS_IMPORT_MAX_BYTES = env.int("MEMBERS_IMPORT_MAX_BYTES", default=1024 * 1024)
+MEMBERS_IMPORT_MAX_ROWS = env.int("MEMBERS_IMPORT_MAX_ROWS", default=1000)
+MEMBERS_IMPORT_MAX_COLUMNS = env.int("MEMBERS_IMPORT_MAX_COLUMNS", default=30)
 
 # Notifications (notifications/): an outbox delivered by Celery in the app, by e-mail and on LINE.
 NOTIFICATIONS_DEFAULT_LANGUAGE = env("NOTIFICATIONS_DEFAULT_LANGUAGE", default="th")

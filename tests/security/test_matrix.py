@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Invitation, Role
 from ita.respondents import eit_count_add, iit_confirm
 from ita.services import assessment_open
 from oit.services import item_approve, item_submit
@@ -44,6 +44,33 @@ MATRIX = {
     "accounts:login": ("GET", "200 302 302 302 302"),
     "accounts:logout": ("POST", "302 302 302 302 302"),
     "accounts:password-change": ("GET", "302 200 200 200 200"),
+    "accounts:password-reset": ("GET", "200 200 200 200 200"),
+    "accounts:password-reset-done": ("GET", "200 200 200 200 200"),
+    "accounts:password-reset-confirm": ("GET", "200 200 200 200 200"),  # a bad link: the page says so
+    "accounts:password-reset-complete": ("GET", "200 200 200 200 200"),
+    "accounts:profile": ("GET", "302 200 200 200 200"),
+    "accounts:invitation-accept": ("GET", "404 404 404 404 404"),  # without a link this site signed
+    # Offices are for the people who run the site, which no office role is.
+    "accounts:office-list": ("GET", "302 403 403 403 403"),
+    "accounts:office-create": ("GET", "302 403 403 403 403"),
+    "accounts:office-edit": ("GET", "302 403 403 403 403"),
+    "accounts:office-invite": ("GET", "302 403 403 403 403"),
+    "accounts:member-list": ("GET", "302 403 403 200 404"),
+    "accounts:member-invite": ("POST", "302 403 403 302 404"),
+    "accounts:member-import": ("GET", "302 403 403 200 404"),
+    "accounts:member-detail": ("GET", "302 403 403 200 404"),
+    "accounts:member-update": ("POST", "302 403 403 302 404"),
+    "accounts:member-deactivate": ("POST", "302 403 403 302 404"),
+    "accounts:member-reactivate": ("POST", "302 403 403 302 404"),
+    "accounts:member-password-reset": ("POST", "302 403 403 302 404"),
+    "accounts:invitation-resend": ("POST", "302 403 403 302 404"),
+    "accounts:invitation-revoke": ("POST", "302 403 403 302 404"),
+    "accounts:unit-list": ("POST", "302 403 403 302 404"),
+    "accounts:unit-detail": ("GET", "302 403 403 200 404"),
+    "accounts:unit-rename": ("POST", "302 403 403 302 404"),
+    "accounts:unit-merge": ("POST", "302 403 403 302 404"),
+    "accounts:unit-delete": ("POST", "302 403 403 302 404"),
+    "accounts:office-log": ("GET", "302 403 403 200 404"),
     "set_language": ("POST", "302 302 302 302 302"),
     "ita:framework-list": ("GET", "302 200 200 200 200"),
     "ita:framework-compare": ("GET", "302 200 200 200 200"),
@@ -159,7 +186,11 @@ def _pdf(name: str = "คำสั่ง.pdf") -> SimpleUploadedFile:
 def world(framework_2566) -> World:
     team = make_team()
     office = team.admin.office
-    colleague = MembershipFactory(office=office, unit=team.staff.unit, role=Role.STAFF)
+    colleague = MembershipFactory(
+        office=office, unit=team.staff.unit, role=Role.STAFF, user__email="colleague@example.go.th"
+    )
+    invitation = Invitation.objects.create(office=office, email="new@example.go.th", invited_by=team.admin.user)
+    spare_unit = UnitFactory(office=office)
     assessment = assessment_open(office=office, framework=framework_2566, user=team.admin.user)
     published, file_revision, _link = published_item(assessment, team, code="O12")
     published.refresh_from_db()
@@ -212,7 +243,21 @@ def world(framework_2566) -> World:
     def item(code: str, **extra) -> dict:
         return {**year, "code": code, **extra}
 
+    member = {**office_kwargs, "membership_id": colleague.pk}
     kwargs = {
+        "accounts:password-reset-confirm": {"uidb64": "MA", "token": "set-by-nobody"},
+        "accounts:invitation-accept": {"token": "not-signed-here"},
+        "accounts:member-detail": member,
+        "accounts:member-update": member,
+        "accounts:member-deactivate": member,
+        "accounts:member-reactivate": member,
+        "accounts:member-password-reset": member,
+        "accounts:invitation-resend": {**office_kwargs, "invitation_id": invitation.pk},
+        "accounts:invitation-revoke": {**office_kwargs, "invitation_id": invitation.pk},
+        "accounts:unit-detail": {**office_kwargs, "unit_id": team.committee.unit_id},
+        "accounts:unit-rename": {**office_kwargs, "unit_id": team.committee.unit_id},
+        "accounts:unit-merge": {**office_kwargs, "unit_id": team.committee.unit_id},
+        "accounts:unit-delete": {**office_kwargs, "unit_id": spare_unit.pk},
         "ita:framework-detail": {"fiscal_year": 2566},
         "ita:iit-screenshot": {**year, "confirmation_id": confirmation.pk},
         "ita:eit-remove": {**year, "entry_id": eit.pk},
@@ -252,6 +297,12 @@ def world(framework_2566) -> World:
     dated = {"date": "2023-02-02"}
     activity_data = {"title": "กิจกรรมใหม่", "start": "2023-01-01", "end": "2023-02-01"}
     data = {
+        "accounts:member-invite": {"email": "invited@example.go.th", "first_name": "วิไล", "role": Role.STAFF},
+        "accounts:member-update": {"role": Role.COMMITTEE, "unit": spare_unit.pk, "version": colleague.version},
+        "accounts:member-deactivate": {"version": colleague.version},
+        "accounts:unit-list": {"name": "กลุ่มใหม่"},
+        "accounts:unit-rename": {"name": "กลุ่มที่เปลี่ยนชื่อ", "version": team.committee.unit.version},
+        "accounts:unit-merge": {"into": team.staff.unit_id},
         "set_language": {"language": "en", "next": "/"},
         "ita:iit-record": {"user": team.staff.user_id},
         "ita:eit-add": {**dated, "channel": "LINE", "count": 3},
