@@ -40,3 +40,20 @@ def check_site_url(app_configs, **kwargs) -> list[Warning]:
             )
         ]
     return []
+
+
+@register(deploy=True)
+def check_proxy_count(app_configs, **kwargs) -> list[Warning]:
+    """Trusting the proxy's X-Forwarded-Proto means a proxy is in front; if AXES_PROXY_COUNT still
+    says none, every client's address is the proxy's, so a few wrong passwords from anyone lock
+    any account out for everyone (and one client's failures are never told from another's)."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not settings.TRUSTED_PROXY_COUNT:
+        return [
+            Warning(
+                "DJANGO_SECURE_PROXY_SSL_HEADER is on but AXES_PROXY_COUNT is 0: login throttling sees every "
+                "client as the proxy, so anyone can lock any account out.",
+                hint="Set AXES_PROXY_COUNT to the number of proxies in front of the app (1 for one TLS proxy).",
+                id="core.W004",
+            )
+        ]
+    return []
