@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, Invitation, Office, Role, Unit, User
 from core.forms import DateInput
+from core.thai import ThaiCollate
 
 
 class HonorificInput(forms.TextInput):
@@ -96,6 +97,7 @@ class UnitForm(forms.Form):
 
 class UnitMergeForm(forms.Form):
     into = forms.ModelChoiceField(label=_("Merge into"), queryset=Unit.objects.none())
+    confirm = forms.BooleanField(label=_("Move everything of this unit there and remove this unit"))
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +116,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         events = AuditEvent.objects.filter(office=office)
         self.fields["actor"].queryset = User.objects.filter(pk__in=events.values("actor")).order_by(
-            "first_name", "last_name", "username"
+            ThaiCollate("first_name"), ThaiCollate("last_name"), "username"
         )
         actions = events.order_by("action").values_list("action", flat=True).distinct()
         self.fields["action"].choices = [("", _("All")), *((action, action) for action in actions)]

@@ -4,6 +4,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import AuditEvent, Invitation, Membership, Office, User
+from core.thai import ThaiCollate
 
 
 def offices_with_counts() -> QuerySet[Office]:
@@ -24,7 +25,7 @@ def office_members(office: Office) -> QuerySet[Membership]:
     return (
         Membership.all_objects.filter(office=office)
         .select_related("user", "unit")
-        .order_by("-is_active", "user__first_name", "user__last_name", "user__username")
+        .order_by("-is_active", ThaiCollate("user__first_name"), ThaiCollate("user__last_name"), "user__username")
     )
 
 

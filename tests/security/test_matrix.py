@@ -302,7 +302,7 @@ def world(framework_2566) -> World:
         "accounts:member-deactivate": {"version": colleague.version},
         "accounts:unit-list": {"name": "กลุ่มใหม่"},
         "accounts:unit-rename": {"name": "กลุ่มที่เปลี่ยนชื่อ", "version": team.committee.unit.version},
-        "accounts:unit-merge": {"into": team.staff.unit_id},
+        "accounts:unit-merge": {"into": team.staff.unit_id, "confirm": "on"},
         "set_language": {"language": "en", "next": "/"},
         "ita:iit-record": {"user": team.staff.user_id},
         "ita:eit-add": {**dated, "channel": "LINE", "count": 3},
