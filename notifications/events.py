@@ -158,10 +158,12 @@ def stage_late(*, stage) -> list:
     return _stage_event("stage_late", stage, f"stage_late:{stage.pk}:{stage.end}")
 
 
-def gate_blocking(*, stage, problems: list[str], day=None) -> list:
-    """What keeps a stage from closing; told once per stage per day and set of problems."""
-    text = "\n".join(f"• {problem}" for problem in problems)
-    key = f"gate_blocking:{stage.pk}:{day or ''}:{_digest(text)}"
+def gate_blocking(*, stage, problems: list[str] | dict[str, list[str]], day=None) -> list:
+    """What keeps a stage from closing: a list, or {"th": [...], "en": [...]}. With `day` (the
+    daily watch) told once per stage that day, else once per stage and set of problems."""
+    by_language = problems if isinstance(problems, dict) else {"th": problems}
+    text = {language: "\n".join(f"• {problem}" for problem in lines) for language, lines in by_language.items()}
+    key = f"gate_blocking:{stage.pk}:{day}" if day else f"gate_blocking:{stage.pk}::{_digest(text['th'])}"
     return _stage_event("gate_blocking", stage, key, problems=text)
 
 
@@ -188,3 +190,37 @@ def respondent_pace_behind(*, assessment, progress, day=None) -> list:
             "deadline": in_both_languages(lambda: format_be_date(deadline)),
         },
     )
+
+
+def _link_lines(links: list[dict]) -> dict:
+    """One line per link, in each language: the address and, when given, what is wrong with it."""
+    texts = {}
+    for language in ("th", "en"):
+        lines = []
+        for link in links:
+            reason = link.get("reason") or ""
+            if isinstance(reason, dict):
+                reason = reason.get(language) or reason.get("th", "")
+            lines.append(f"• {link['url']}" + (f" — {reason}" if reason else ""))
+        texts[language] = "\n".join(lines)
+    return texts
+
+
+def _link_event(event: str, item, links: list[dict]) -> list:
+    office = item.assessment.office
+    people = {user.pk: user for user in _item_people(item) + office_admins(office)}
+    # Each link's key names one breakage of it, so the same breakage is never told twice.
+    key_part = _digest(",".join(sorted(str(link["key"]) for link in links)))
+    return _item_event(event, item, None, people.values(), key_part=key_part, links=_link_lines(links))
+
+
+def link_broken(*, item, links: list[dict]) -> list:
+    """Published links of the item that the link watch found broken in one run: each a dict
+    with `url`, `reason` (text, or {"th": ..., "en": ...}) and `key` (the link and its breakage
+    number). To the item's staff and the office's administrators, once per breakage."""
+    return _link_event("link_broken", item, links) if links else []
+
+
+def link_recovered(*, item, links: list[dict]) -> list:
+    """Links of the item that work again (same shape as `link_broken`, `reason` unused)."""
+    return _link_event("link_recovered", item, links) if links else []

@@ -180,6 +180,30 @@ KINDS = [
         audience={"th": "ผู้ดูแลระบบและคณะกรรมการ", "en": "administrators and the committee"},
     ),
     EventKind(
+        "link_broken",
+        label={"th": "ลิงก์หลักฐานที่เผยแพร่แล้วเปิดไม่ได้", "en": "A published evidence link is broken"},
+        subject={"th": "ลิงก์ของ {item} เปิดไม่ได้", "en": "A link of {item} is broken"},
+        body={
+            "th": "ลิงก์หลักฐานบนหน้าสาธารณะของรายการ {item} ({office}) เปิดไม่ได้ "
+            "ผู้ประเมินจึงเปิดดูเอกสารไม่ได้:\n{links}\nโปรดตรวจสอบและแก้ไขลิงก์",
+            "en": "Evidence links on the public page of {item} ({office}) do not open, so assessors "
+            "cannot see the documents:\n{links}\nPlease check and fix them.",
+        },
+        channels=ALL_CHANNELS,
+        audience={"th": "ผู้รับผิดชอบรายการและผู้ดูแลระบบ", "en": "the item's staff and the administrators"},
+    ),
+    EventKind(
+        "link_recovered",
+        label={"th": "ลิงก์ที่เคยเปิดไม่ได้กลับมาใช้ได้", "en": "A broken link works again"},
+        subject={"th": "ลิงก์ของ {item} เปิดได้แล้ว", "en": "The links of {item} work again"},
+        body={
+            "th": "ลิงก์เหล่านี้ของรายการ {item} ({office}) กลับมาเปิดได้แล้ว:\n{links}",
+            "en": "These links of {item} ({office}) open again:\n{links}",
+        },
+        channels=frozenset({APP}),
+        audience={"th": "ผู้รับผิดชอบรายการและผู้ดูแลระบบ", "en": "the item's staff and the administrators"},
+    ),
+    EventKind(
         "digest",
         label={
             "th": "สรุปรายวัน: รายการใกล้ครบกำหนดและเลยกำหนด",
