@@ -2,6 +2,7 @@
 file beside manage.py) with safe development defaults; production differs only by its
 variables. `.env.example` lists them all."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -293,4 +294,37 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "notifications.tasks.send_daily",
         "schedule": crontab(hour=_digest_hour, minute=_digest_minute),
     },
+}
+# The daily watches of the cycle, with the digest: a late stage whose gate still fails (to the
+# administrators) and respondents behind the pace their target needs (administrators, committee).
+CELERY_BEAT_SCHEDULE |= {
+    "spdca-gates": {"task": "spdca.tasks.watch_gates", "schedule": crontab(hour=_digest_hour, minute=_digest_minute)},
+    "ita-respondent-pace": {
+        "task": "ita.tasks.watch_respondent_pace",
+        "schedule": crontab(hour=_digest_hour, minute=_digest_minute),
+    },
+}
+
+# The link watch (oit/linkwatch.py): every LINKWATCH_EVERY_MINUTES a run checks up to
+# LINKWATCH_BATCH due links of published items with LINKWATCH_WORKERS threads, and starts no
+# check after LINKWATCH_RUN_SECONDS. A link is broken after LINKWATCH_FAILURES_TO_BREAK failed
+# checks in a row; working links are checked every LINKWATCH_INTERVAL_HOURS, failing or broken
+# ones every LINKWATCH_RETRY_MINUTES. Seconds to connect, and for a whole check with its redirects.
+LINKWATCH_EVERY_MINUTES = env.int("LINKWATCH_EVERY_MINUTES", default=15)
+LINKWATCH_BATCH = env.int("LINKWATCH_BATCH", default=300)
+LINKWATCH_WORKERS = env.int("LINKWATCH_WORKERS", default=4)
+LINKWATCH_RUN_SECONDS = env.int("LINKWATCH_RUN_SECONDS", default=300)
+LINKWATCH_FAILURES_TO_BREAK = env.int("LINKWATCH_FAILURES_TO_BREAK", default=2)
+LINKWATCH_INTERVAL_HOURS = env.int("LINKWATCH_INTERVAL_HOURS", default=24)
+LINKWATCH_RETRY_MINUTES = env.int("LINKWATCH_RETRY_MINUTES", default=60)
+LINKWATCH_CONNECT_TIMEOUT = env.float("LINKWATCH_CONNECT_TIMEOUT", default=5)
+LINKWATCH_TIMEOUT = env.float("LINKWATCH_TIMEOUT", default=15)
+LINKWATCH_MAX_REDIRECTS = env.int("LINKWATCH_MAX_REDIRECTS", default=5)
+# Private, loopback and link-local addresses are never fetched (a link must not make the server
+# probe its own network), except inside these networks, e.g. 10.20.0.0/16 for an intranet.
+LINKWATCH_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(network, strict=False)) for network in env.list("LINKWATCH_ALLOWED_NETWORKS", default=[])
+]
+CELERY_BEAT_SCHEDULE |= {
+    "oit-link-watch": {"task": "oit.tasks.watch_links", "schedule": LINKWATCH_EVERY_MINUTES * 60},
 }
