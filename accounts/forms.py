@@ -206,6 +206,13 @@ class ProfileForm(forms.ModelForm):
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
 
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            # Invitations and reset links find an account by its address: it must be one account's.
+            raise ValidationError(_("Another account uses this e-mail address."))
+        return email
+
     def clean(self):
         cleaned = super().clean()
         if "email" in self.changed_data:

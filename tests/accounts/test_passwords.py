@@ -123,3 +123,12 @@ def test_a_new_e_mail_address_needs_the_current_password(client, somsri):
     assert client.post(url, {**data, "current_password": PASSWORD}).status_code == 302
     somsri.refresh_from_db()
     assert somsri.email == "other@example.go.th"
+
+
+def test_an_address_of_another_account_is_refused(client, somsri):
+    UserFactory(email="taken@example.go.th")
+    client.force_login(somsri)
+    data = {"first_name": "สมศรี", "last_name": "มีสุข", "email": "Taken@example.go.th", "current_password": PASSWORD}
+    assert client.post(reverse("accounts:profile"), data).status_code == 200
+    somsri.refresh_from_db()
+    assert somsri.email == "somsri@example.go.th"

@@ -61,7 +61,8 @@ def test_merging_moves_items_activities_people_and_invitations(client, assessmen
     client.force_login(admin_member.user)
     detail = client.get(reverse("accounts:unit-detail", args=[office.slug, old.pk]))
     assert detail.status_code == 200
-    response = client.post(reverse("accounts:unit-merge", args=[office.slug, old.pk]), {"into": into.pk, "confirm": "on"})
+    merge = reverse("accounts:unit-merge", args=[office.slug, old.pk])
+    response = client.post(merge, {"into": into.pk, "confirm": "on"})
     assert response.status_code == 302
     assert not Unit.objects.filter(pk=old.pk).exists()
     assert Item.objects.filter(unit=into).count() == 3
