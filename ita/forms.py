@@ -26,6 +26,14 @@ class AssessmentOpenForm(forms.Form):
         self.fields["framework"].label_from_instance = lambda framework: framework.name
 
 
+class CarryOverForm(forms.Form):
+    carry_over = forms.BooleanField(
+        label=_("Carry over the latest earlier year's assignments, unfinished improvements and lessons"),
+        required=False,
+        initial=True,
+    )
+
+
 class FrameworkCompareForm(forms.Form):
     old = forms.ModelChoiceField(label=_("From"), queryset=Framework.objects.all(), to_field_name="fiscal_year")
     new = forms.ModelChoiceField(label=_("To"), queryset=Framework.objects.all(), to_field_name="fiscal_year")

@@ -14,7 +14,8 @@ _assessment_setups: list[AssessmentSetup] = []
 
 
 def on_assessment_open(setup: AssessmentSetup) -> AssessmentSetup:
-    """Register `setup(*, assessment)` to run when an assessment is opened."""
+    """Register `setup(*, assessment, carry_over)` to run when an assessment is opened;
+    `carry_over` says whether to bring last year's work into it."""
     if setup not in _assessment_setups:
         _assessment_setups.append(setup)
     return setup
@@ -37,3 +38,19 @@ def on_framework_load(hook: Callable[..., None]) -> Callable[..., None]:
 
 def framework_load_hooks() -> list[Callable[..., None]]:
     return list(_framework_load_hooks)
+
+
+_carry_over_previews: list[Callable[..., dict]] = []
+
+
+def on_carry_over_preview(preview: Callable[..., dict]) -> Callable[..., dict]:
+    """Register `preview(*, previous, lineage)` to say what opening a year would carry over from
+    the office's `previous` assessment, before anything is copied. It returns a mapping with
+    "assignments" ({old item definition id: who held it}) and "lines" (sentences to show)."""
+    if preview not in _carry_over_previews:
+        _carry_over_previews.append(preview)
+    return preview
+
+
+def carry_over_previews() -> list[Callable[..., dict]]:
+    return list(_carry_over_previews)

@@ -18,7 +18,8 @@ from accounts.models import Office
 from accounts.services import audit_record
 from ita import catalogue, drafts
 from ita.framework_schema import FRAMEWORK, LISTS, PARTS_BY_NAME, REF, Part
-from ita.hooks import assessment_setups, framework_load_hooks
+from ita.hooks import assessment_setups, carry_over_previews, framework_load_hooks
+from ita.mapping import item_lineage
 from ita.models import Assessment, Framework, FrameworkDraft, FrameworkRevision, RespondentTarget
 
 RESPONDENT_DEADLINE_MILESTONE = "perception"
@@ -185,6 +186,29 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None, note: str = "") 
     return result
 
 
+def carry_over_preview(*, office: Office, framework: Framework) -> dict | None:
+    """What opening `framework`'s year would carry over from the office's latest earlier
+    assessment: the item lineage and what the other apps say they would copy. None without one."""
+    previous = (
+        Assessment.objects.filter(office=office, fiscal_year__lt=framework.fiscal_year)
+        .select_related("framework")
+        .order_by("-fiscal_year")
+        .first()
+    )
+    if previous is None:
+        return None
+    lineage = item_lineage(previous.framework, framework)
+    preview = {"previous": previous, "lineage": lineage, "assignments": {}, "lines": []}
+    for describe in carry_over_previews():
+        said = describe(previous=previous, lineage=lineage)
+        preview["assignments"] |= said.get("assignments", {})
+        preview["lines"] += said.get("lines", [])
+    held = preview["assignments"]
+    preview["continued"] = [(link, [held[old.pk] for old in link.old if old.pk in held]) for link in lineage.continued]
+    preview["gone"] = [(old, held.get(old.pk, "")) for old in lineage.gone]
+    return preview
+
+
 def framework_spec(framework: Framework) -> catalogue.FrameworkSpec:
     """The catalogue's rows of a year as a spec, in the order a file lists them: what
     `framework_load` takes back without writing a row. One query per part."""
@@ -221,9 +245,11 @@ def _dump_order(part: Part, obj: models.Model, places: dict) -> tuple:
 
 
 @transaction.atomic
-def assessment_open(*, office: Office, framework: Framework, user) -> Assessment:
+def assessment_open(*, office: Office, framework: Framework, user, carry_over: bool = True) -> Assessment:
     """Open an office's assessment of a fiscal year: its respondent targets, and the rows the
-    other apps set up (the OIT items from the framework's definitions, ...)."""
+    other apps set up (the OIT items from the framework's definitions, ...), carrying over the
+    office's latest earlier year (assignments through the item mapping, unfinished improvements,
+    lessons) unless told not to."""
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
@@ -239,12 +265,13 @@ def assessment_open(*, office: Office, framework: Framework, user) -> Assessment
         for rule in framework.respondent_rules.all()
     )
     for setup in assessment_setups():
-        setup(assessment=assessment)
+        setup(assessment=assessment, carry_over=carry_over)
     audit_record(
         office=office,
         actor=user,
         action="assessment.opened",
-        summary=f"Opened the assessment of fiscal year {framework.fiscal_year}",
+        summary=f"Opened the assessment of fiscal year {framework.fiscal_year}"
+        + ("" if carry_over else ", nothing carried over"),
         obj=assessment,
     )
     return assessment

@@ -31,6 +31,12 @@ urlpatterns = [
     path(DRAFT_ROW + "move/", views.draft_row_move, name="draft-row-move"),
     path("office/<slug:office_slug>/", views.office, name="office"),
     path("office/<slug:office_slug>/assessments/new/", views.assessment_create, name="assessment-create"),
+    path(
+        "office/<slug:office_slug>/assessments/new/<int:fiscal_year>/",
+        views.assessment_open_confirm,
+        name="assessment-open",
+    ),
+    path("office/<slug:office_slug>/<int:fiscal_year>/carry-over/", views.carry_over, name="carry-over"),
     path("office/<slug:office_slug>/analysis/", views.analysis, name="analysis"),
     path(RESPONDENTS, views.respondents, name="respondents"),
     path(RESPONDENTS + "iit/confirm/", views.iit_confirm, name="iit-confirm"),

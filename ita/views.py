@@ -22,6 +22,7 @@ from ita.analysis import office_analysis
 from ita.compare import SIMILAR_ENOUGH, framework_diff, similarity
 from ita.forms import (
     AssessmentOpenForm,
+    CarryOverForm,
     DraftMappingForm,
     DraftPublishForm,
     DraftRowForm,
@@ -80,16 +81,9 @@ def office(request, office_slug):
         membership.office.assessments.select_related("framework").annotate(item_count=Count("oit_items"))
     )
     can_open = membership.is_admin and Framework.objects.exclude(assessments__office=membership.office).exists()
-    current_year = fiscal_year_of(timezone.localdate())
-    can_edit = services.can_edit_frameworks(request.user)
-    missing_year = None
-    if not Framework.objects.filter(fiscal_year=current_year).exists() and (membership.is_admin or can_edit):
-        missing_year = {
-            "year": current_year,
-            "latest": Framework.objects.order_by("-fiscal_year").first(),
-            "draft": FrameworkDraft.objects.filter(fiscal_year=current_year).first(),
-            "editors": services.framework_editors() if not can_edit else [],
-        }
+    missing = _missing_year(request)
+    if not (membership.is_admin or missing.get("can_edit_frameworks")):
+        missing = {"missing_year": None}  # staff and the committee cannot act on it
     return render(
         request,
         "ita/office_detail.html",
@@ -99,27 +93,94 @@ def office(request, office_slug):
             "assessments": assessments,
             "can_open": can_open,
             "revisions": services.revisions_since_opened(assessments),
-            "missing_year": missing_year,
-            "can_edit_frameworks": can_edit,
+            **missing,
         },
     )
 
 
 @login_required
 def assessment_create(request, office_slug):
+    """Choose the year to open; with an earlier year to carry over, its page shows what would be
+    carried before anything is opened."""
     membership = get_membership_or_404(request, office_slug, roles=[Role.ADMIN])
     form = AssessmentOpenForm(request.POST or None, office=membership.office)
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = assessment_open(
-                office=membership.office, framework=form.cleaned_data["framework"], user=request.user
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The assessment has been opened with its OIT items and targets."))
-            return redirect(assessment)
-    return render(request, "ita/assessment_form.html", {"office": membership.office, "form": form})
+        framework = form.cleaned_data["framework"]
+        if membership.office.assessments.filter(fiscal_year__lt=framework.fiscal_year).exists():
+            return redirect("ita:assessment-open", office_slug, framework.fiscal_year)
+        return _open(request, membership, framework, carry_over=False, form=form)
+    return render(
+        request,
+        "ita/assessment_form.html",
+        {"office": membership.office, "membership": membership, "form": form, **_missing_year(request)},
+    )
+
+
+def _open(request, membership, framework, *, carry_over: bool, form):
+    try:
+        assessment = assessment_open(
+            office=membership.office, framework=framework, user=request.user, carry_over=carry_over
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(request, _("The assessment has been opened with its OIT items and targets."))
+    return redirect(assessment)
+
+
+@login_required
+def assessment_open_confirm(request, office_slug, fiscal_year):
+    """What opening the year carries over from the office's latest earlier year, item by item
+    through the chain of item mappings (what mapped where, what is new, what has no successor),
+    before anything is copied; then open it, with or without the carry-over."""
+    membership = get_membership_or_404(request, office_slug, roles=[Role.ADMIN])
+    framework = get_object_or_404(Framework, fiscal_year=fiscal_year)
+    if membership.office.assessments.filter(fiscal_year=fiscal_year).exists():
+        messages.info(request, _("This year is already open."))
+        return redirect("spdca:dashboard", office_slug, fiscal_year)
+    form = CarryOverForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        response = _open(request, membership, framework, carry_over=form.cleaned_data["carry_over"], form=form)
+        if response is not None:
+            return response
+    preview = services.carry_over_preview(office=membership.office, framework=framework)
+    return render(
+        request,
+        "ita/assessment_open.html",
+        {
+            "office": membership.office,
+            "membership": membership,
+            "framework": framework,
+            "form": form,
+            "preview": preview,
+        },
+    )
+
+
+@login_required
+def carry_over(request, office_slug, fiscal_year):
+    """How this year's items continue the office's latest earlier year's, and who held them."""
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
+    preview = services.carry_over_preview(office=assessment.office, framework=assessment.framework)
+    return render(request, "ita/carry_over.html", assessment_context(assessment, membership, preview=preview))
+
+
+def _missing_year(request) -> dict:
+    """The current fiscal year when no framework is published for it: who to ask, or (for a
+    framework editor) the year to start it from."""
+    current_year = fiscal_year_of(timezone.localdate())
+    if Framework.objects.filter(fiscal_year=current_year).exists():
+        return {"missing_year": None}
+    can_edit = services.can_edit_frameworks(request.user)
+    return {
+        "can_edit_frameworks": can_edit,
+        "missing_year": {
+            "year": current_year,
+            "latest": Framework.objects.order_by("-fiscal_year").first(),
+            "draft": FrameworkDraft.objects.filter(fiscal_year=current_year).first(),
+            "editors": services.framework_editors() if not can_edit else [],
+        },
+    }
 
 
 @login_required

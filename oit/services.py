@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Office, Unit
 from accounts.services import audit_record
 from core.uploads import check_upload
+from ita.hooks import on_carry_over_preview
+from ita.mapping import item_lineage
 from ita.models import Assessment, ItemRequirement
 from notifications import events
 from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication, RequirementCheck
@@ -41,14 +43,104 @@ class StaleItemError(ValidationError):
         )
 
 
-def items_create_for_assessment(*, assessment: Assessment) -> None:
-    """Give a new assessment one item per OIT item of its framework, due when OIT closes."""
+def items_create_for_assessment(*, assessment: Assessment, carry_over: bool = True) -> None:
+    """Give a new assessment one item per OIT item of its framework, due when OIT closes, held by
+    the units and staff that held the items they continue in the office's latest earlier year."""
     due_date = assessment.framework.milestone_end(DUE_DATE_MILESTONE)
     items = Item.objects.bulk_create(
         Item(assessment=assessment, definition=definition, due_date=due_date)
         for definition in assessment.framework.items.all()
     )
     checks_create(items=items)
+    previous = assessment.previous()
+    if carry_over and previous is not None and assessment.opened_by is not None:
+        _carry_assignments(assessment, previous, actor=assessment.opened_by)
+
+
+# --- carrying last year's assignments over -----------------------------------------------------
+
+
+def _holders(items) -> dict[int, tuple]:
+    """(unit, assignees) of each item that someone holds, by its definition's id."""
+    return {
+        item.definition_id: (item.unit, list(item.assignees.all()))
+        for item in items
+        if item.unit_id is not None or item.assignees.all()
+    }
+
+
+def _carry_assignments(assessment: Assessment, previous: Assessment, *, actor) -> int:
+    """Give this year's unassigned items the unit and staff of the items they continue in
+    `previous`, through the chain of item mappings (`ita.mapping`); a merged item takes its
+    first predecessor's holders. Only people still in the office are named."""
+    lineage = item_lineage(previous.framework, assessment.framework)
+    held = _holders(previous.oit_items.select_related("unit").prefetch_related("assignees"))
+    members = set(Membership.objects.filter(office_id=assessment.office_id).values_list("user_id", flat=True))
+    items = {
+        item.definition_id: item
+        for item in assessment.oit_items.filter(unit__isnull=True)
+        .select_for_update(of=("self",))
+        .prefetch_related("assignees")
+    }
+    copied = 0
+    for link in lineage.links:
+        item = items.get(link.new.pk)
+        holder = next((held[old.pk] for old in link.old if old.pk in held), None)
+        if item is None or holder is None or item.assignees.all():
+            continue
+        unit, assignees = holder
+        assignees = [user for user in assignees if user.pk in members]
+        item.unit = unit
+        item.version += 1
+        item.save(update_fields=["unit", "version", "updated_at"])
+        item.assignees.set(assignees)
+        source = ", ".join(old.code for old in link.old)
+        names = ", ".join(user.display_name for user in assignees)
+        note = " · ".join(part for part in (str(unit or ""), names) if part)
+        ItemEvent.objects.create(
+            item=item,
+            actor=actor,
+            kind=ItemEvent.Kind.ASSIGNED,
+            from_status=item.status,
+            note=f"{note} ({_('as %(code)s of %(year)s') % {'code': source, 'year': previous.fiscal_year}})",
+        )
+        copied += 1
+    return copied
+
+
+@transaction.atomic
+def assignments_carry_over(*, assessment: Assessment, membership: Membership) -> int:
+    """Give this year's unassigned items the unit and staff of the items they continue in the
+    office's latest earlier year; return how many were assigned."""
+    _require(
+        membership.is_admin and membership.office_id == assessment.office_id,
+        _("Only the office's administrators assign items."),
+    )
+    previous = assessment.previous()
+    if previous is None:
+        raise ValidationError(_("There is no earlier assessment to copy from."))
+    copied = _carry_assignments(assessment, previous, actor=membership.user)
+    audit_record(
+        office=assessment.office,
+        actor=membership.user,
+        action="oit.assignments_carried_over",
+        summary=f"{copied} items assigned as in fiscal year {previous.fiscal_year}",
+        obj=assessment,
+    )
+    return copied
+
+
+@on_carry_over_preview
+def assignments_preview(*, previous: Assessment, lineage) -> dict:
+    """Who held each of the earlier year's items, for the page shown before a year is opened."""
+    held = _holders(previous.oit_items.select_related("unit").prefetch_related("assignees"))
+    described = {}
+    for definition_id, (unit, assignees) in held.items():
+        names = ", ".join(user.display_name for user in assignees)
+        described[definition_id] = " · ".join(part for part in (str(unit or ""), names) if part)
+    carried = sum(1 for link in lineage.links if any(old.pk in held for old in link.old))
+    line = _("%(count)d of this year's items will be assigned to the units and staff of the items they continue.")
+    return {"assignments": described, "lines": [line % {"count": carried}] if carried else []}
 
 
 def checks_create(*, items: Iterable[Item]) -> None:

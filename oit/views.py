@@ -12,6 +12,7 @@ from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
 from core.views import error_messages
 from ita.access import assessment_context, get_assessment_or_404
+from ita.services import revisions_since_opened
 from oit import services, whatif
 from oit.files import revision_response
 from oit.forms import (
@@ -59,7 +60,15 @@ def item_list(request, office_slug, fiscal_year):
     return render(
         request,
         "oit/item_list.html",
-        assessment_context(assessment, membership, items=items, form=form, today=timezone.localdate()),
+        assessment_context(
+            assessment,
+            membership,
+            items=items,
+            form=form,
+            today=timezone.localdate(),
+            revisions=[revision for _assessment, revision in revisions_since_opened([assessment])],
+            has_previous=assessment.office.assessments.filter(fiscal_year__lt=assessment.fiscal_year).exists(),
+        ),
     )
 
 

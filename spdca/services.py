@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, User
 from accounts.services import audit_record
 from core.uploads import check_upload
-from ita.compare import framework_diff
+from ita.hooks import on_carry_over_preview
 from ita.models import Assessment, Indicator
 from oit import services as oit_services
 from spdca.models import (
@@ -55,7 +55,7 @@ def _audit(membership: Membership, action: str, obj: models.Model, summary: str)
 # --- setting up a new assessment -------------------------------------------------------------
 
 
-def stages_create_for_assessment(*, assessment: Assessment) -> None:
+def stages_create_for_assessment(*, assessment: Assessment, carry_over: bool = True) -> None:
     """The five stages, dated by the year's calendar."""
     milestones = {milestone.code: milestone for milestone in assessment.framework.milestones.all()}
     stages = []
@@ -73,10 +73,11 @@ def stages_create_for_assessment(*, assessment: Assessment) -> None:
     Stage.objects.bulk_create(stages)
 
 
-def carry_over_for_assessment(*, assessment: Assessment) -> None:
-    """Bring last year's unfinished improvements and its lessons into the new year's cycle."""
+def carry_over_for_assessment(*, assessment: Assessment, carry_over: bool = True) -> None:
+    """Bring the latest earlier year's unfinished improvements and its lessons into the new
+    year's cycle (the years between may never have been opened)."""
     previous = assessment.previous()
-    if previous is None:
+    if previous is None or not carry_over:
         return
     Improvement.objects.bulk_create(
         Improvement(
@@ -333,42 +334,30 @@ def lesson_add(*, assessment: Assessment, membership: Membership, text: str) -> 
 
 @transaction.atomic
 def assignments_copy(*, assessment: Assessment, membership: Membership) -> int:
-    """Give this year's unassigned items the unit and staff of the same item last year.
-
-    Items are paired by name through the framework comparison, because codes change meaning
-    between years (2566 renumbered O1–O43).
-    """
+    """Give this year's unassigned items the unit and staff of the items they continue in the
+    office's latest earlier year, through the chain of item mappings (codes change meaning
+    between years, and years may have been skipped)."""
     _require_admin(membership, assessment)
-    previous = assessment.previous()
-    if previous is None:
-        raise ValidationError(_("There is no earlier assessment to copy from."))
-    pairs = {
-        change.old.pk: change.new.pk
-        for change in framework_diff(previous.framework, assessment.framework).items
-        if change.old is not None and change.new is not None
-    }
-    old_items = {
-        item.definition_id: item
-        for item in previous.oit_items.filter(definition_id__in=pairs).prefetch_related("assignees")
-    }
-    new_items = {
-        item.definition_id: item
-        for item in assessment.oit_items.filter(definition_id__in=pairs.values(), unit__isnull=True)
-        .select_related("assessment__office")
-        .prefetch_related("assignees")
-    }
-    members = set(Membership.objects.filter(office=assessment.office).values_list("user_id", flat=True))
-    copied = 0
-    for old_definition, new_definition in pairs.items():
-        old, new = old_items.get(old_definition), new_items.get(new_definition)
-        if old is None or new is None or new.assignees.all() or (old.unit is None and not old.assignees.all()):
-            continue
-        assignees = [user for user in old.assignees.all() if user.pk in members]
-        oit_services.items_assign(
-            items=[new], membership=membership, unit=old.unit, assignees=assignees, due_date=new.due_date
+    return oit_services.assignments_carry_over(assessment=assessment, membership=membership)
+
+
+@on_carry_over_preview
+def cycle_preview(*, previous: Assessment, lineage) -> dict:
+    """The unfinished improvements and the lessons a new year would start with."""
+    improvements = previous.improvements.filter(done=False).count()
+    lessons = previous.lessons.count()
+    lines = []
+    if improvements:
+        lines.append(
+            _("%(count)d unfinished improvements of %(year)s will be carried into the new cycle.")
+            % {"count": improvements, "year": previous.fiscal_year}
         )
-        copied += 1
-    return copied
+    if lessons:
+        lines.append(
+            _("%(count)d lessons learned in %(year)s will open the new year's analysis.")
+            % {"count": lessons, "year": previous.fiscal_year}
+        )
+    return {"lines": lines}
 
 
 # --- results ---------------------------------------------------------------------------------

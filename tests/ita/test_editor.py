@@ -275,9 +275,7 @@ def test_a_framework_in_use_is_corrected_by_a_revision_with_a_note(client, edito
         framework_draft_save(draft=draft, user=editor, expected_version=draft.version, content=added, summary="y")
     assert excinfo.value.code == "structure"
     client.force_login(editor)
-    response = client.post(
-        reverse("ita:draft-row-move", args=[2569, "items", 0]), {"version": draft.version, "step": "down"}
-    )
+    client.post(reverse("ita:draft-row-move", args=[2569, "items", 0]), {"version": draft.version, "step": "down"})
     draft.refresh_from_db()
     assert draft.content["items"][0]["name_th"] == "โครงสร้างและอำนาจหน้าที่"  # not moved
     with pytest.raises(ValidationError) as excinfo:

@@ -75,8 +75,26 @@ MATRIX = {
     "ita:framework-list": ("GET", "302 200 200 200 200"),
     "ita:framework-compare": ("GET", "302 200 200 200 200"),
     "ita:framework-detail": ("GET", "302 200 200 200 200"),
+    "ita:framework-workbook": ("GET", "302 200 200 200 200"),
+    # The framework editor is for framework editors, a site-wide permission that no office role has.
+    "ita:draft-start": ("GET", "302 403 403 403 403"),
+    "ita:draft": ("GET", "302 403 403 403 403"),
+    "ita:draft-header": ("GET", "302 403 403 403 403"),
+    "ita:draft-workbook": ("GET", "302 403 403 403 403"),
+    "ita:draft-upload": ("POST", "302 403 403 403 403"),
+    "ita:draft-compare": ("GET", "302 403 403 403 403"),
+    "ita:draft-mapping": ("GET", "302 403 403 403 403"),
+    "ita:draft-publish": ("GET", "302 403 403 403 403"),
+    "ita:draft-discard": ("POST", "302 403 403 403 403"),
+    "ita:draft-part": ("GET", "302 403 403 403 403"),
+    "ita:draft-row-add": ("GET", "302 403 403 403 403"),
+    "ita:draft-row": ("GET", "302 403 403 403 403"),
+    "ita:draft-row-remove": ("POST", "302 403 403 403 403"),
+    "ita:draft-row-move": ("POST", "302 403 403 403 403"),
     "ita:office": ("GET", "302 200 200 200 404"),
     "ita:assessment-create": ("GET", "302 403 403 200 404"),
+    "ita:assessment-open": ("GET", "302 403 403 200 404"),
+    "ita:carry-over": ("GET", "302 200 200 200 404"),
     "ita:analysis": ("GET", "302 200 200 200 404"),
     "ita:respondents": ("GET", "302 200 200 200 404"),
     "ita:iit-confirm": ("POST", "302 302 302 302 404"),
@@ -159,6 +177,7 @@ MATRIX = {
     "notifications:line-link": ("GET", "302 200 200 200 404"),
     "notifications:line-unlink": ("POST", "302 302 302 302 404"),
 }
+DRAFT_ROW_URLS = ("ita:draft-row", "ita:draft-row-remove", "ita:draft-row-move")
 # Django's admin site is for the project's operators (is_staff), which no office role is.
 ADMIN_SITE = ("GET", "302 302 302 302 302")
 
@@ -259,6 +278,14 @@ def world(framework_2566) -> World:
         "accounts:unit-merge": {**office_kwargs, "unit_id": team.committee.unit_id},
         "accounts:unit-delete": {**office_kwargs, "unit_id": spare_unit.pk},
         "ita:framework-detail": {"fiscal_year": 2566},
+        "ita:framework-workbook": {"fiscal_year": 2566},
+        **{
+            name: {"fiscal_year": 2570} for name in MATRIX if name.startswith("ita:draft") and name != "ita:draft-start"
+        },
+        "ita:draft-part": {"fiscal_year": 2570, "part": "items"},
+        "ita:draft-row-add": {"fiscal_year": 2570, "part": "items"},
+        **{name: {"fiscal_year": 2570, "part": "items", "index": 0} for name in DRAFT_ROW_URLS},
+        "ita:assessment-open": {**office_kwargs, "fiscal_year": 2567},
         "ita:iit-screenshot": {**year, "confirmation_id": confirmation.pk},
         "ita:eit-remove": {**year, "entry_id": eit.pk},
         "ita:target-update": {**year, "target_id": target.pk},

@@ -293,7 +293,9 @@ def test_the_check_page_gathers_the_gaps(client, assessment, staff_member, unit)
 def test_copying_last_years_assignments_pairs_items_by_name(office, admin_member, unit, framework_2565):
     earlier = assessment_open(office=office, framework=framework_2565, user=admin_member.user)
     earlier.oit_items.update(unit=unit)
-    later = assessment_open(office=office, framework=Framework.objects.get(fiscal_year=2566), user=admin_member.user)
+    later = assessment_open(
+        office=office, framework=Framework.objects.get(fiscal_year=2566), user=admin_member.user, carry_over=False
+    )
     copied = services.assignments_copy(assessment=later, membership=admin_member)
     assert copied > 0
     assert later.oit_items.filter(unit=unit).count() == copied
