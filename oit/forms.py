@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User
 from core.forms import DateInput
+from core.thai import format_be_date
 from core.uploads import ACCEPT
 from ita.models import Indicator, Instrument, SubIndicator
 from oit.models import Evidence, Item, Publication
+from oit.whatif import field_name
 
 SMALL_SELECT = {"class": "form-select form-select-sm"}
 
@@ -36,7 +38,7 @@ class ItemFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All statuses")), *Item.Status.choices]
         self.fields["unit"].queryset = assessment.office.units.all()
         self.fields["indicator"].queryset = Indicator.objects.filter(
-            framework=assessment.framework, instrument__code=Instrument.Code.OIT
+            framework=assessment.framework, instrument__kind=Instrument.Kind.OIT
         )
 
     def filter(self, items):
@@ -124,6 +126,15 @@ class EvidenceForm(forms.Form):
         kwargs.setdefault("auto_id", "evidence_%s")  # the item page has several forms
         super().__init__(*args, **kwargs)
         self.fields["replaces"].queryset = item.evidence.filter(removed_at__isnull=True)
+        window = item.definition.evidence_window(item.assessment.fiscal_year)
+        if window is not None:
+            self.fields["document_date"].help_text = _(
+                "The date on the document itself. This item's evidence must be dated %(start)s – %(end)s (%(period)s)."
+            ) % {
+                "start": format_be_date(window[0]),
+                "end": format_be_date(window[1]),
+                "period": item.definition.get_evidence_period_display(),
+            }
 
     def clean(self):
         data = super().clean()
@@ -222,10 +233,9 @@ class OfficeOitSettingsForm(forms.ModelForm):
 
 
 class WhatIfForm(forms.Form):
-    """Expected IIT and EIT scores for the simulator; OIT comes from the items' progress."""
+    """An expected score for each of the year's perception instruments (IIT and EIT, or EIT(1)
+    and EIT(2), ...); OIT comes from the items' progress unless given."""
 
-    iit = forms.DecimalField(label=_("Expected IIT"), min_value=0, max_value=100, decimal_places=2)
-    eit = forms.DecimalField(label=_("Expected EIT"), min_value=0, max_value=100, decimal_places=2)
     oit = forms.DecimalField(
         label=_("OIT"),
         min_value=0,
@@ -234,3 +244,23 @@ class WhatIfForm(forms.Form):
         required=False,
         help_text=_("Empty: the score the items predict now."),
     )
+
+    def __init__(self, *args, instruments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected_names = []
+        for instrument in instruments:
+            name = field_name(instrument.code)
+            self.fields[name] = forms.DecimalField(
+                label=_("Expected %(code)s") % {"code": instrument.code},
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+            )
+            self.expected_names.append(name)
+        self.order_fields([*self.expected_names, "oit"])
+
+    def expected_fields(self):
+        return [self[name] for name in self.expected_names]
+
+    def is_submitted(self, query) -> bool:
+        return any(name in query for name in self.expected_names)

@@ -1,13 +1,15 @@
-"""Reads of OIT items that several pages share."""
+"""Reads of OIT items that several pages share: counts by status and the score they predict, and
+evidence dated outside its item's evidence period."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count
 
 from ita import scoring
-from ita.models import Assessment, SubIndicator
-from oit.models import Item
+from ita.models import Assessment, ItemDefinition, SubIndicator
+from oit.models import Evidence, Item
 
 STATUSES = list(Item.Status)
 
@@ -123,3 +125,65 @@ def item_status_summary(assessment: Assessment) -> StatusSummary:
         weights = {row.code: row.weight for row in summary.indicators}
         summary.oit_score = scoring.weighted_mean(scored, weights)
     return summary
+
+
+# --- evidence periods ----------------------------------------------------------------------
+
+
+@dataclass
+class EvidencePeriod:
+    """The days an item's evidence must be dated in, for the assessment's fiscal year."""
+
+    start: date
+    end: date
+    label: str  # the framework's word for it: current fiscal year, previous fiscal year, ...
+
+    def holds(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def evidence_period(definition: ItemDefinition, fiscal_year: int) -> EvidencePeriod | None:
+    """None when the framework gives the item no period (or says it has none)."""
+    window = definition.evidence_window(fiscal_year)
+    if window is None:
+        return None
+    return EvidencePeriod(start=window[0], end=window[1], label=definition.get_evidence_period_display())
+
+
+def mark_out_of_period(evidence: list[Evidence], period: EvidencePeriod | None) -> list[Evidence]:
+    """Set `out_of_period` on each document's current revision and its loaded revisions; return
+    the documents whose current revision is dated outside the period."""
+    outside = []
+    for document in evidence:
+        revisions = list(document.revisions.all()) if period is not None else []
+        for revision in [document.current, *revisions]:
+            if revision is not None:
+                revision.out_of_period = period is not None and not period.holds(revision.document_date)
+        if document.current is not None and document.current.out_of_period:
+            outside.append(document)
+    return outside
+
+
+def items_out_of_period(assessment: Assessment) -> list[tuple[Item, EvidencePeriod, list[Evidence]]]:
+    """The items whose current evidence includes a document dated outside the item's evidence
+    period, with the period and those documents, in one query. It does not block anything: the
+    committee decides."""
+    windowed = [value for value in ItemDefinition.EvidencePeriod.values if value != ItemDefinition.EvidencePeriod.NONE]
+    documents = (
+        Evidence.objects.filter(
+            item__assessment=assessment,
+            removed_at__isnull=True,
+            current__isnull=False,
+            item__definition__evidence_period__in=windowed,
+        )
+        .select_related("current", "item__definition")
+        .order_by("item__definition__number", "id")
+    )
+    found: dict[int, tuple] = {}
+    for document in documents:
+        item = document.item
+        item.assessment = assessment
+        period = evidence_period(item.definition, assessment.fiscal_year)
+        if period is not None and not period.holds(document.current.document_date):
+            found.setdefault(item.pk, (item, period, []))[2].append(document)
+    return list(found.values())

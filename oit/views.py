@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
+from core.thai import format_be_date
 from core.views import error_messages
 from ita.access import assessment_context, get_assessment_or_404
 from ita.services import revisions_since_opened
@@ -28,7 +29,7 @@ from oit.forms import (
     WhatIfForm,
 )
 from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication
-from oit.selectors import item_status_summary
+from oit.selectors import evidence_period, item_status_summary, items_out_of_period, mark_out_of_period
 
 ITEM_LIST_RELATED = ["definition__sub_indicator__indicator", "unit"]
 REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
@@ -122,18 +123,28 @@ def item_progress(request, office_slug, fiscal_year):
     of the year's total and rating from expected IIT and EIT scores."""
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
     summary = item_status_summary(assessment)
-    form = WhatIfForm(request.GET if "iit" in request.GET else None, initial=whatif.expected_defaults(assessment))
+    expected_instruments, _oit = whatif.instruments(assessment)
+    form = WhatIfForm(initial=whatif.expected_defaults(assessment), instruments=expected_instruments)
+    if form.is_submitted(request.GET):
+        form = WhatIfForm(request.GET, initial=form.initial, instruments=expected_instruments)
     expected = form.cleaned_data if form.is_bound and form.is_valid() else form.initial
     oit_score = expected.get("oit")
     if oit_score is None:
         oit_score = summary.oit_score
     result = None
     if oit_score is not None and (not form.is_bound or form.is_valid()):
-        result = whatif.simulate(assessment, iit=expected["iit"], eit=expected["eit"], oit=oit_score)
+        result = whatif.simulate(assessment, expected=expected, oit=oit_score)
     return render(
         request,
         "oit/item_progress.html",
-        assessment_context(assessment, membership, summary=summary, form=form, whatif=result),
+        assessment_context(
+            assessment,
+            membership,
+            summary=summary,
+            form=form,
+            whatif=result,
+            out_of_period=items_out_of_period(assessment),
+        ),
     )
 
 
@@ -230,6 +241,8 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
         .select_related("current__uploaded_by")
         .prefetch_related(Prefetch("revisions", queryset=revisions))
     )
+    period = evidence_period(item.definition, item.assessment.fiscal_year)
+    out_of_period = mark_out_of_period(evidence, period)
     checks = list(item.checks.select_related("requirement", "evidence__current", "reviewed_by"))
     assignees = list(item.assignees.all())
     assignee_ids = {user.pk for user in assignees}
@@ -255,6 +268,8 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
         can_review=membership.can_review and item.status in (Item.Status.SUBMITTED, Item.Status.APPROVED),
         can_publish=item.can_publish(membership),
         is_overdue=item.is_overdue(),
+        period=period,
+        out_of_period=out_of_period,
         evidence_form=forms.get("evidence_form") or EvidenceForm(item=item),
         contents_form=forms.get("contents_form") or ContentsForm(item=item, checks=checks, evidence=evidence),
         review_form=forms.get("review_form") or ReviewChecksForm(item=item, checks=checks),
@@ -265,6 +280,18 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
         comment_form=CommentForm(),
     )
     return render(request, "oit/item_detail.html", context, status=status)
+
+
+def out_of_period_warning(day, period) -> str:
+    return _(
+        "The document is dated %(date)s, outside the item's evidence period (%(period)s: %(start)s – %(end)s). "
+        "It can still be submitted; the committee decides."
+    ) % {
+        "date": format_be_date(day),
+        "period": period.label,
+        "start": format_be_date(period.start),
+        "end": format_be_date(period.end),
+    }
 
 
 def _return_note(item: Item, events: list) -> object | None:
@@ -307,6 +334,9 @@ def evidence_add(request, office_slug, fiscal_year, code):
             form.add_error("file" if data["file"] else "url", exc)
         else:
             messages.success(request, _("Evidence added."))
+            period = evidence_period(item.definition, item.assessment.fiscal_year)
+            if period is not None and not period.holds(data["document_date"]):
+                messages.warning(request, out_of_period_warning(data["document_date"], period))
             return redirect(item)
     return _render_detail(request, item, membership, status=400, evidence_form=form)
 
