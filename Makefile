@@ -24,6 +24,7 @@ demo: migrate
 	$(PY) manage.py load_framework ita/framework/*.yaml
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_cycle
+	$(PY) manage.py seed_demo_current_year
 
 run: demo
 	@echo "ITA-SPDCA is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"

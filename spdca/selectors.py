@@ -142,7 +142,9 @@ def proposals(assessment: Assessment) -> list[Proposal]:
     for indicator, score in by_instrument.values():
         if indicator.number in indicators:
             reason = _("the weakest %(instrument)s indicator in %(year)s") % {
-                "instrument": indicator.instrument.code, "year": previous.fiscal_year}  # fmt: skip
+                "instrument": indicator.instrument.code,
+                "year": previous.fiscal_year,
+            }
             suggested[indicator.number] = Proposal(
                 indicators[indicator.number], score, reason, indicator.number in recorded
             )
