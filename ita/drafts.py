@@ -12,6 +12,7 @@ removing or moving an item or a sub-indicator numbers them again (a requirement 
 
 import copy
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -150,9 +151,17 @@ def _moved(day: str | None, years: int) -> str | None:
         return date.replace(year=date.year + years, day=28).isoformat()
 
 
+_OLD_COPY_NOTE = re.compile(r"^Copied from the FY \d+ framework with its dates moved to FY \d+; not yet confirmed\.\s*")
+
+
+def _with_copy_note(note: str, existing: str | None) -> str:
+    """The copy's note before what the row said, without the note of an earlier copy."""
+    return f"{note} {_OLD_COPY_NOTE.sub('', existing or '')}".strip()[:2000]
+
+
 def _flag(row: dict, note: str) -> None:
     row["unconfirmed"] = True
-    row["note"] = (f"{note} {row.get('note') or ''}").strip()[:2000]
+    row["note"] = _with_copy_note(note, row.get("note"))
 
 
 def for_year(data: dict, fiscal_year: int, *, flag_unconfirmed: bool) -> dict:
@@ -175,7 +184,7 @@ def for_year(data: dict, fiscal_year: int, *, flag_unconfirmed: bool) -> dict:
     if flag_unconfirmed and source:
         note = COPY_NOTE % {"source": source, "year": fiscal_year}
         header["assessor_unconfirmed"] = True
-        header["assessor_note"] = (f"{note} {header.get('assessor_note') or ''}").strip()[:2000]
+        header["assessor_note"] = _with_copy_note(note, header.get("assessor_note"))
         for part in LISTS:
             if any(f.name == "unconfirmed" for f in part.fields):
                 for row in data.get(part.name, []):

@@ -200,7 +200,8 @@ class DraftRowForm(VersionForm):
                 continue
             field = self._field(f, data)
             field.label = f.label_th
-            field.help_text = _hint(f)
+            if f.kind not in (schema.CHOICE, schema.BOOLEAN, schema.REF):  # a list shows its choices
+                field.help_text = _hint(f)
             if f.name in locked:
                 field.disabled = True
                 field.help_text = _("Offices run the year on this framework: this cannot change in a correction.")

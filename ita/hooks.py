@@ -54,3 +54,18 @@ def on_carry_over_preview(preview: Callable[..., dict]) -> Callable[..., dict]:
 
 def carry_over_previews() -> list[Callable[..., dict]]:
     return list(_carry_over_previews)
+
+
+_demo_year_steps: list[Callable[..., None]] = []
+
+
+def on_demo_year(step: Callable[..., None]) -> Callable[..., None]:
+    """Register `step(*, assessment, today)` to put the demo office's current year under way
+    (`manage.py seed_demo_current_year`): each app moves its own records part of the way."""
+    if step not in _demo_year_steps:
+        _demo_year_steps.append(step)
+    return step
+
+
+def demo_year_steps() -> list[Callable[..., None]]:
+    return list(_demo_year_steps)

@@ -204,7 +204,9 @@ def carry_over_preview(*, office: Office, framework: Framework) -> dict | None:
         preview["assignments"] |= said.get("assignments", {})
         preview["lines"] += said.get("lines", [])
     held = preview["assignments"]
-    preview["continued"] = [(link, [held[old.pk] for old in link.old if old.pk in held]) for link in lineage.continued]
+    preview["continued"] = [
+        (link, list(dict.fromkeys(held[old.pk] for old in link.old if old.pk in held))) for link in lineage.continued
+    ]
     preview["gone"] = [(old, held.get(old.pk, "")) for old in lineage.gone]
     return preview
 

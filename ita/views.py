@@ -917,6 +917,8 @@ def _suggestions(items: list[dict], previous: list[ItemDefinition]) -> dict[str,
     for row in items:
         name = row.get("name_th") or ""
         scored = sorted(((similarity(name, old.name_th), old) for old in previous), key=lambda pair: -pair[0])
+        mapped = set(row.get("previous_codes") or [])
+        scored = [(ratio, old) for ratio, old in scored if old.code not in mapped]
         found[row.get("code")] = [(old, round(ratio * 100)) for ratio, old in scored[:3] if ratio >= SUGGEST_FROM]
     return found
 

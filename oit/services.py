@@ -7,7 +7,7 @@ raises its version and writes an immutable event, all in one transaction.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts.models import Membership, Office, Unit
+from accounts.models import Membership, Office, Role, Unit
 from accounts.services import audit_record
 from core.uploads import check_upload
-from ita.hooks import on_carry_over_preview
+from ita.hooks import on_carry_over_preview, on_demo_year
 from ita.mapping import item_lineage
 from ita.models import Assessment, ItemRequirement
 from notifications import events
@@ -139,7 +140,11 @@ def assignments_preview(*, previous: Assessment, lineage) -> dict:
         names = ", ".join(user.display_name for user in assignees)
         described[definition_id] = " · ".join(part for part in (str(unit or ""), names) if part)
     carried = sum(1 for link in lineage.links if any(old.pk in held for old in link.old))
-    line = _("%(count)d of this year's items will be assigned to the units and staff of the items they continue.")
+    line = ngettext(
+        "%(count)d of this year's items will be assigned to the unit and staff of the item it continues.",
+        "%(count)d of this year's items will be assigned to the units and staff of the items they continue.",
+        carried,
+    )
     return {"assignments": described, "lines": [line % {"count": carried}] if carried else []}
 
 
@@ -590,3 +595,87 @@ def item_comment(*, item: Item, membership: Membership, text: str) -> ItemEvent:
 
 def _join(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
+
+
+# --- the demo's year in progress -----------------------------------------------------------------
+
+# Items of the demo's current year and how far each gets (`manage.py seed_demo_current_year`).
+DEMO_PROGRESS = {
+    "O1": "published",
+    "O3": "submitted",
+    "O4": "returned",
+    "O11": "evidence",
+    "O12": "out_of_period",
+    "O13": "evidence",
+}
+DEMO_PEOPLE = ("demo-admin", "demo-committee", "demo-staff")
+
+
+@on_demo_year
+def demo_items_under_way(*, assessment: Assessment, today: date) -> None:
+    """A few of the demo staff member's items part of the way through review, through the real
+    workflow: published, waiting for the committee, returned, and one with evidence dated outside
+    its period. Evidence is dated by `today`, so the deadlines ahead are the year's own."""
+    members = {
+        m.user.username: m
+        for m in Membership.objects.filter(
+            office_id=assessment.office_id, user__username__in=DEMO_PEOPLE
+        ).select_related("user", "unit", "office")
+    }
+    admin, committee, staff = (members.get(username) for username in DEMO_PEOPLE)
+    if admin is None or committee is None or staff is None:
+        return
+    items = {
+        item.definition.code: item
+        for item in Item.objects.filter(assessment=assessment, definition__code__in=DEMO_PROGRESS).select_related(
+            "definition", "assessment__office"
+        )
+    }
+    unheld = [item for item in items.values() if item.unit_id != staff.unit_id]
+    if unheld:
+        due_date = assessment.framework.milestone_end(DUE_DATE_MILESTONE)
+        items_assign(items=unheld, membership=admin, unit=staff.unit, assignees=[staff.user], due_date=due_date)
+    reviewers = list(
+        Membership.objects.filter(office_id=assessment.office_id, role__in=[Role.COMMITTEE, Role.ADMIN])
+        .exclude(user_id=staff.user_id)
+        .select_related("user", "office")
+    )
+    for code, state in DEMO_PROGRESS.items():
+        if code not in items:
+            continue
+        item = Item.objects.select_related("definition", "assessment__office").get(pk=items[code].pk)
+        window = item.definition.evidence_window(assessment.fiscal_year)
+        if state == "out_of_period" and window is not None:
+            day = min(today, window[1] + timedelta(days=20))  # this year's document where last year's is due
+        else:
+            day = (min(today, window[1]) if window else today) - timedelta(days=7)
+        evidence_add_link(
+            item=item,
+            membership=staff,
+            url=f"https://demo.example/ita/{assessment.fiscal_year}/{code}",
+            title=f"{item.definition.name_th} (เว็บไซต์สำนักงาน)",
+            document_date=day,
+        )
+        item.refresh_from_db()
+        item = item_update_contents(
+            item=item,
+            membership=staff,
+            expected_version=item.version,
+            description=f"ข้อมูล{item.definition.name_th} ปีงบประมาณ พ.ศ. {assessment.fiscal_year}",
+            coverage={check.pk: None for check in item.checks.all()},
+        )
+        if state not in ("submitted", "returned", "published"):
+            continue
+        item = item_submit(item=item, membership=staff, expected_version=item.version)
+        if state == "returned":
+            item_return(
+                item=item,
+                membership=committee,
+                expected_version=item.version,
+                reason="ยังไม่มีลายมือชื่อผู้อำนวยการในเอกสาร กรุณาแนบฉบับที่ลงนามแล้ว",
+            )
+        elif state == "published":
+            for reviewer in reviewers:
+                if item.status == Status.SUBMITTED:
+                    item = item_approve(item=item, membership=reviewer, expected_version=item.version)
+            item_publish(item=item, membership=admin)

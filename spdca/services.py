@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
 from accounts.services import audit_record
@@ -349,12 +350,20 @@ def cycle_preview(*, previous: Assessment, lineage) -> dict:
     lines = []
     if improvements:
         lines.append(
-            _("%(count)d unfinished improvements of %(year)s will be carried into the new cycle.")
+            ngettext(
+                "%(count)d unfinished improvement of %(year)s will be carried into the new cycle.",
+                "%(count)d unfinished improvements of %(year)s will be carried into the new cycle.",
+                improvements,
+            )
             % {"count": improvements, "year": previous.fiscal_year}
         )
     if lessons:
         lines.append(
-            _("%(count)d lessons learned in %(year)s will open the new year's analysis.")
+            ngettext(
+                "%(count)d lesson learned in %(year)s will open the new year's analysis.",
+                "%(count)d lessons learned in %(year)s will open the new year's analysis.",
+                lessons,
+            )
             % {"count": lessons, "year": previous.fiscal_year}
         )
     return {"lines": lines}

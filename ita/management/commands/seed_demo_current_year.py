@@ -10,8 +10,6 @@ evidence dated outside its period. Run it after `seed_demo` and `seed_demo_cycle
 again changes nothing.
 """
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
@@ -20,11 +18,9 @@ from django.utils import timezone
 
 from accounts.models import Membership, Office, Role, User
 from core.thai import fiscal_year_of
+from ita.hooks import demo_year_steps
 from ita.models import Framework, FrameworkDraft
 from ita.services import assessment_open, framework_draft_publish, framework_draft_start
-from oit import services as oit_services
-from oit.models import Item
-from oit.selectors import evidence_period
 
 OFFICE_SLUG = "spm-chanthaburi-trat"
 EDITOR = ("demo-editor", "กรองทอง", "ตรวจกรอบ", "ผู้ดูแลกรอบการประเมิน (ตัวอย่าง)")
@@ -34,15 +30,6 @@ NOTE = (
     "ตัวอย่าง (demo): กรอบปีงบประมาณ พ.ศ. %(year)s คัดลอกจากปี %(source)s และเลื่อนวันที่ตามปี "
     "ทุกรายการยังไม่ยืนยัน ให้ผู้ดูแลกรอบการประเมินแก้ไขตามคู่มือของปีนั้น"
 )
-# code: what happens to it (the item's unit is the demo staff member's)
-PROGRESS = {
-    "O1": "published",
-    "O3": "submitted",
-    "O4": "returned",
-    "O11": "evidence",
-    "O12": "out_of_period",
-    "O13": "evidence",
-}
 
 
 class Command(BaseCommand):
@@ -65,7 +52,8 @@ class Command(BaseCommand):
         for target in assessment.respondent_targets.select_related("rule__instrument"):
             target.population = POPULATIONS.get(target.rule.instrument.kind)
             target.save(update_fields=["population", "updated_at"])
-        self._progress(assessment, today)
+        for step in demo_year_steps():  # the OIT items part of the way through review, ...
+            step(assessment=assessment, today=today)
         carried = assessment.oit_items.filter(unit__isnull=False).count()
         self.stdout.write(
             self.style.SUCCESS(
@@ -104,70 +92,4 @@ class Command(BaseCommand):
 
     @staticmethod
     def _member(office: Office, role: str) -> Membership:
-        return (
-            office.memberships.filter(role=role, user__username__startswith="demo-")
-            .select_related("user", "unit", "office")
-            .first()
-        )
-
-    def _progress(self, assessment, today: datetime.date) -> None:
-        """A few of the demo staff member's items part of the way through review."""
-        office = assessment.office
-        admin, committee, staff = (self._member(office, role) for role in (Role.ADMIN, Role.COMMITTEE, Role.STAFF))
-        items = {
-            item.definition.code: item
-            for item in Item.objects.filter(assessment=assessment, definition__code__in=PROGRESS).select_related(
-                "definition", "assessment__office"
-            )
-        }
-        oit_services.items_assign(
-            items=list(items.values()),
-            membership=admin,
-            unit=staff.unit,
-            assignees=[staff.user],
-            due_date=assessment.framework.milestone_end(oit_services.DUE_DATE_MILESTONE),
-        )
-        reviewers = list(office.memberships.filter(role__in=[Role.COMMITTEE, Role.ADMIN]).select_related("user"))
-        for code, state in PROGRESS.items():
-            item = items.get(code)
-            if item is None:
-                continue
-            item.refresh_from_db()
-            period = evidence_period(item.definition, assessment.fiscal_year)
-            if state == "out_of_period" and period is not None:
-                day = min(today, period.end + datetime.timedelta(days=20))  # a document of this year, not last year's
-            elif period is not None:
-                day = min(today, period.end) - datetime.timedelta(days=7)
-            else:
-                day = today - datetime.timedelta(days=7)
-            oit_services.evidence_add_link(
-                item=item,
-                membership=staff,
-                url=f"https://demo.example/ita/{assessment.fiscal_year}/{code}",
-                title=f"{item.definition.name_th} (เว็บไซต์สำนักงาน)",
-                document_date=day,
-            )
-            item.refresh_from_db()
-            item = oit_services.item_update_contents(
-                item=item,
-                membership=staff,
-                expected_version=item.version,
-                description=f"ข้อมูล{item.definition.name_th} ปีงบประมาณ พ.ศ. {assessment.fiscal_year}",
-                coverage={check.pk: None for check in item.checks.all()},
-            )
-            if state not in ("submitted", "returned", "published"):
-                continue
-            item = oit_services.item_submit(item=item, membership=staff, expected_version=item.version)
-            if state == "returned":
-                oit_services.item_return(
-                    item=item,
-                    membership=committee,
-                    expected_version=item.version,
-                    reason="ยังไม่มีลายมือชื่อผู้อำนวยการในเอกสาร กรุณาแนบฉบับที่ลงนามแล้ว",
-                )
-            elif state == "published":
-                for reviewer in reviewers:
-                    if item.status != Item.Status.SUBMITTED or reviewer.user_id == staff.user_id:
-                        continue
-                    item = oit_services.item_approve(item=item, membership=reviewer, expected_version=item.version)
-                oit_services.item_publish(item=item, membership=admin)
+        return office.memberships.filter(role=role, user__username__startswith="demo-").select_related("user").first()
