@@ -155,7 +155,8 @@ def framework_diff(old, new) -> FrameworkDiff:
     diff.rating_changed = old.rating_scheme != new.rating_scheme or bands(old) != bands(new)
 
     def rule_text(rule):
-        return f"{rule.min_count} / {rule.percent or '-'}% / {rule.max_count or '-'}"
+        percent = format(rule.percent.normalize(), "f") if rule.percent is not None else "-"
+        return f"{rule.min_count} / {percent}% / {rule.max_count or '-'}"
 
     old_rules = {code: rule_text(rule) for code, rule in old.respondent_rules}
     for code, rule in new.respondent_rules:
