@@ -19,6 +19,12 @@ class AssessmentOpenForm(forms.Form):
         empty_label=None,
         help_text=_("The year's framework decides the OIT items, weights, rating and calendar."),
     )
+    carry_over = forms.BooleanField(
+        label=_("Carry over the latest earlier year's assignments, unfinished improvements and lessons"),
+        required=False,
+        initial=True,
+        help_text=_("What each year would take over is shown below."),
+    )
 
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)

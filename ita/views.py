@@ -100,19 +100,30 @@ def office(request, office_slug):
 
 @login_required
 def assessment_create(request, office_slug):
-    """Choose the year to open; with an earlier year to carry over, its page shows what would be
-    carried before anything is opened."""
+    """Choose the year to open. Below the form, for each year that can be opened, what it would
+    carry over from the office's latest earlier year, before anything is copied."""
     membership = get_membership_or_404(request, office_slug, roles=[Role.ADMIN])
     form = AssessmentOpenForm(request.POST or None, office=membership.office)
     if request.method == "POST" and form.is_valid():
-        framework = form.cleaned_data["framework"]
-        if membership.office.assessments.filter(fiscal_year__lt=framework.fiscal_year).exists():
-            return redirect("ita:assessment-open", office_slug, framework.fiscal_year)
-        return _open(request, membership, framework, carry_over=False, form=form)
+        response = _open(
+            request, membership, form.cleaned_data["framework"], carry_over=form.cleaned_data["carry_over"], form=form
+        )
+        if response is not None:
+            return response
+    previews = [
+        (framework, services.carry_over_preview(office=membership.office, framework=framework))
+        for framework in form.fields["framework"].queryset
+    ]
     return render(
         request,
         "ita/assessment_form.html",
-        {"office": membership.office, "membership": membership, "form": form, **_missing_year(request)},
+        {
+            "office": membership.office,
+            "membership": membership,
+            "form": form,
+            "previews": [(framework, preview) for framework, preview in previews if preview is not None],
+            **_missing_year(request),
+        },
     )
 
 

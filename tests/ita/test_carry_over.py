@@ -64,11 +64,10 @@ def year_2566(office, admin_member, staff_member):
 
 def test_the_page_before_opening_shows_what_maps_where_and_copies_nothing(client, admin_member, year_2566):
     client.force_login(admin_member.user)
-    response = client.post(
-        reverse("ita:assessment-create", args=[admin_member.office.slug]), {"framework": year(2569).pk}
-    )
+    response = client.get(reverse("ita:assessment-create", args=[admin_member.office.slug]))
+    assert [framework.fiscal_year for framework, _preview in response.context["previews"]] == [2569, 2568, 2567]
+    assert 'id="carry-over-2569" open' in response.content.decode()
     url = reverse("ita:assessment-open", args=[admin_member.office.slug, 2569])
-    assert response["Location"] == url
     response = client.get(url)
     html = response.content.decode()
     assert not Assessment.objects.filter(fiscal_year=2569).exists()
@@ -104,7 +103,8 @@ def test_opening_2569_after_2566_carries_assignments_improvements_and_lessons(
 
 def test_opening_without_the_carry_over_copies_nothing(client, admin_member, year_2566):
     client.force_login(admin_member.user)
-    client.post(reverse("ita:assessment-open", args=[admin_member.office.slug, 2569]), {})
+    url = reverse("ita:assessment-create", args=[admin_member.office.slug])
+    assert client.post(url, {"framework": year(2569).pk}).status_code == 302  # the box left unticked
     assessment = Assessment.objects.get(office=admin_member.office, fiscal_year=2569)
     assert not assessment.oit_items.filter(unit__isnull=False).exists()
     assert not assessment.improvements.exists() and not assessment.lessons.exists()
