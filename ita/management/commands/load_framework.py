@@ -12,12 +12,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", help="framework files: .yaml or .xlsx")
+        parser.add_argument(
+            "--note",
+            default="",
+            help="what the change is and why: the revision's note, which offices running the year read",
+        )
 
     def handle(self, *args, files, **options):
         for path in files:
             try:
                 spec = parse_framework_file(path)
-                result = framework_load(spec=spec)
+                result = framework_load(spec=spec, note=options["note"])
             except FrameworkFileError as exc:
                 problems = "\n".join(f"  {problem}" for problem in exc.problems)
                 raise CommandError(f"{path} was not loaded; nothing changed:\n{problems}") from exc
