@@ -72,6 +72,12 @@ class FrameworkRevisionInline(ReadOnly, admin.TabularInline):
     readonly_fields = fields
 
 
+@admin.register(FrameworkRevision)
+class FrameworkRevisionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["framework", "number", "note", "published_by", "created_at"]
+    list_select_related = ["framework", "published_by"]
+
+
 @admin.register(FrameworkDraft)
 class FrameworkDraftAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["fiscal_year", "based_on", "updated_by", "updated_at"]
