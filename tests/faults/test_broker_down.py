@@ -18,10 +18,15 @@ def dead_broker():
     """Point Celery at a port where nothing listens, as when Redis is down; restore it after."""
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_connection_timeout")}
     app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False, broker_connection_timeout=1)
-    app._pool = None  # the producer pool was made for the old broker
+    _forget_connections()  # the pools were made for the old broker (an earlier test may have filled them)
     yield
     app.conf.update(saved)
+    _forget_connections()
+
+
+def _forget_connections() -> None:
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_a_report_asked_for_while_the_queue_is_down_is_kept_and_made_later(
