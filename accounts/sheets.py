@@ -7,29 +7,20 @@ and refused past MEMBERS_IMPORT_MAX_BYTES, MEMBERS_IMPORT_MAX_ROWS or MEMBERS_IM
 whatever it claims; a workbook is also refused when it unpacks to more than the byte limit.
 """
 
-import codecs
-import csv
 import math
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePath
-from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
 
 from accounts.models import Office, Role, Unit, User
+from core.sheets import SheetLimits, first_problems, normalise, quoted, read_rows
 
 # Problems are listed up to this many, and the rest counted: the page stays short however bad the file.
-PROBLEMS_SHOWN = 50
 
 HEADERS = {
     "honorific": {"คำนำหน้า", "คำนำหน้าชื่อ", "คำนำหน้านาม", "honorific", "title", "prefix"},
@@ -75,7 +66,7 @@ def read_staff_sheet(upload: UploadedFile, *, office: Office) -> list[StaffRow]:
     header = next((cells for _number, cells in rows if any(_text(cell) for cell in cells)), None)
     if header is None:
         raise ValidationError(_("The file is empty."))
-    columns = _columns([_normalise(cell) for cell in header])
+    columns = _columns([normalise(cell) for cell in header])
     units = _units(office)
     limits = {name: User._meta.get_field(name).max_length for name in ("honorific", "first_name", "last_name")}
     limits |= {"position": User._meta.get_field("position").max_length, "email": 254}
@@ -102,7 +93,7 @@ def read_staff_sheet(upload: UploadedFile, *, office: Office) -> list[StaffRow]:
             if len(values.get(name, "")) > limit:
                 row_problems.append(
                     _("Row %(row)d: “%(value)s” is longer than %(limit)d characters.")
-                    % {"row": number, "value": _quoted(values[name]), "limit": limit}
+                    % {"row": number, "value": quoted(values[name]), "limit": limit}
                 )
         email = values.get("email", "")
         if email:
@@ -110,7 +101,7 @@ def read_staff_sheet(upload: UploadedFile, *, office: Office) -> list[StaffRow]:
                 validate_email(email)
             except ValidationError:
                 row_problems.append(
-                    _("Row %(row)d: “%(email)s” is not an e-mail address.") % {"row": number, "email": _quoted(email)}
+                    _("Row %(row)d: “%(email)s” is not an e-mail address.") % {"row": number, "email": quoted(email)}
                 )
             else:
                 if email.lower() in seen:
@@ -123,15 +114,15 @@ def read_staff_sheet(upload: UploadedFile, *, office: Office) -> list[StaffRow]:
         if role is None:
             row_problems.append(
                 _("Row %(row)d: the role “%(role)s” is not one of ผู้ดูแลระบบ, คณะกรรมการ or เจ้าหน้าที่.")
-                % {"row": number, "role": _quoted(values["role"])}
+                % {"row": number, "role": quoted(values["role"])}
             )
         unit = None
         if values.get("unit"):
-            unit = units.get(_normalise(values["unit"]))
+            unit = units.get(normalise(values["unit"]))
             if unit is None:
                 row_problems.append(
                     _("Row %(row)d: the office has no unit “%(unit)s”; add it on the Units page first.")
-                    % {"row": number, "unit": _quoted(values["unit"])}
+                    % {"row": number, "unit": quoted(values["unit"])}
                 )
         if row_problems:
             problems.extend(row_problems)
@@ -149,7 +140,7 @@ def read_staff_sheet(upload: UploadedFile, *, office: Office) -> list[StaffRow]:
             )
         )
     if problems:
-        raise ValidationError(_first_problems(problems))
+        raise ValidationError(first_problems(problems))
     if not people:
         raise ValidationError(_("The sheet lists nobody."))
     return people
@@ -180,13 +171,13 @@ def _units(office: Office) -> dict[str, Unit]:
     for unit in office.units.all():
         for name in (unit.short_name, unit.name):
             if name:
-                units.setdefault(_normalise(name), unit)
+                units.setdefault(normalise(name), unit)
     return units
 
 
 def _role(value: str) -> str | None:
-    key = _normalise(value)
-    return next((role for role, names in ROLES.items() if key in names or key == _normalise(role.label)), None)
+    key = normalise(value)
+    return next((role for role, names in ROLES.items() if key in names or key == normalise(role.label)), None)
 
 
 def _split_name(value: str) -> tuple[str, str, str]:
@@ -213,136 +204,16 @@ def _text(cell) -> str:
     return text
 
 
-def _normalise(cell) -> str:
-    return re.sub(r"\s+", "", str(cell or "")).lower()
-
-
-def _quoted(raw: str) -> str:
-    """A cell's text as an error message repeats it: short, whatever the cell holds."""
-    return raw if len(raw) <= 30 else f"{raw[:30]}…"
-
-
-def _first_problems(problems: list[str]) -> list[str]:
-    if len(problems) <= PROBLEMS_SHOWN:
-        return problems
-    more = len(problems) - PROBLEMS_SHOWN
-    return [*problems[:PROBLEMS_SHOWN], _("…and %(count)s more rows.") % {"count": f"{more:,}"}]
-
-
-def _read_rows(upload: UploadedFile) -> Iterator[tuple[int, list]]:
-    """(row number, cells) of the file (a workbook's active sheet), one at a time, within the limits."""
-    limit = settings.MEMBERS_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; a staff sheet may be at most %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-        )
-    extension = PurePath(upload.name or "").suffix.lower()
-    if extension == ".xlsx":
-        rows = _xlsx_rows(upload)
-    elif extension == ".csv":
-        rows = _csv_rows(upload)
-    else:
-        raise ValidationError(_("Import a .csv or .xlsx file."))
-    max_rows, max_columns = settings.MEMBERS_IMPORT_MAX_ROWS, settings.MEMBERS_IMPORT_MAX_COLUMNS
-    for number, row in enumerate(rows, start=1):
-        if number > max_rows:
-            raise _too_many_rows(max_rows)
-        cells = ["" if cell is None else cell for cell in row]
-        while cells and cells[-1] == "":
-            cells.pop()
-        if len(cells) > max_columns:
-            raise _too_many_columns(max_columns)
-        yield number, cells
-
-
-def _too_many_rows(limit: int) -> ValidationError:
-    return ValidationError(
-        _("The sheet has more than %(limit)s rows; import the staff list in parts."),
-        code="rows",
-        params={"limit": f"{limit:,}"},
+def _read_rows(upload: UploadedFile):
+    return read_rows(
+        upload,
+        SheetLimits(
+            max_bytes=settings.MEMBERS_IMPORT_MAX_BYTES,
+            max_rows=settings.MEMBERS_IMPORT_MAX_ROWS,
+            max_columns=settings.MEMBERS_IMPORT_MAX_COLUMNS,
+            too_large=_("The file is %(size)s; a staff sheet may be at most %(limit)s."),
+            unpacks_too_large=_("The workbook unpacks to %(size)s; a staff sheet may be at most %(limit)s."),
+            too_many_rows=_("The sheet has more than %(limit)s rows; import the staff list in parts."),
+            too_many_columns=_("The sheet has more than %(limit)s columns; keep only the columns of the staff list."),
+        ),
     )
-
-
-def _too_many_columns(limit: int) -> ValidationError:
-    return ValidationError(
-        _("The sheet has more than %(limit)s columns; keep only the columns of the staff list."),
-        code="columns",
-        params={"limit": f"{limit:,}"},
-    )
-
-
-def _csv_rows(upload: UploadedFile) -> Iterator[list[str]]:
-    upload.seek(0)
-    try:
-        yield from csv.reader(codecs.iterdecode(upload, "utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ValidationError(_("Save the CSV file as UTF-8.")) from exc
-    except csv.Error as exc:  # a field longer than the csv module accepts, a stray quote
-        raise ValidationError(_("The file is not a readable CSV file.")) from exc
-
-
-def _xlsx_rows(upload: UploadedFile) -> Iterator[tuple]:
-    upload.seek(0)
-    workbook = None
-    read = 0
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            _check_workbook_size(archive)
-        upload.seek(0)
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-        sheet = workbook.active
-        # The sheet's <dimension> would pad every row up to the size it claims; without it a
-        # row holds only the cells the file has.
-        sheet.reset_dimensions()
-        for row in sheet.iter_rows(values_only=True):
-            yield row
-            read += 1
-    except ValidationError:
-        raise
-    except Exception as exc:  # openpyxl and zipfile raise many kinds for a file that is not a workbook
-        if read:  # e.g. a number cell holding "NaN", which openpyxl cannot convert
-            raise ValidationError(_("Row %(row)d: a cell cannot be read."), params={"row": read + 1}) from exc
-        raise ValidationError(_("The file is not a readable Excel workbook.")) from exc
-    finally:
-        if workbook is not None:
-            workbook.close()
-
-
-def _check_workbook_size(archive: zipfile.ZipFile) -> None:
-    """Refuse a workbook too big to read, from what it holds rather than what it says it holds,
-    then count each sheet's rows and columns in one streaming pass before openpyxl builds a row."""
-    unpacked, limit = sum(info.file_size for info in archive.infolist()), settings.MEMBERS_IMPORT_MAX_BYTES
-    if unpacked > limit:
-        raise ValidationError(
-            _("The workbook unpacks to %(size)s; a staff sheet may be at most %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(unpacked), "limit": filesizeformat(limit)},
-        )
-    for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            with archive.open(name) as stream:
-                _check_sheet(stream, settings.MEMBERS_IMPORT_MAX_ROWS, settings.MEMBERS_IMPORT_MAX_COLUMNS)
-
-
-def _check_sheet(stream, max_rows: int, max_columns: int) -> None:
-    """Count a sheet's rows and columns by their positions, with expat and no tree: constant memory."""
-    row = column = 0
-
-    def start(name: str, attributes: dict) -> None:
-        nonlocal row, column
-        tag = name.rpartition(" ")[2]  # "<namespace> <tag>"
-        if tag == "row":
-            row, column = int(attributes.get("r") or row + 1), 0
-            if row > max_rows:
-                raise _too_many_rows(max_rows)
-        elif tag == "c":
-            reference = attributes.get("r")
-            column = column_index_from_string(reference.rstrip("0123456789")) if reference else column + 1
-            if column > max_columns:
-                raise _too_many_columns(max_columns)
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = start
-    parser.ParseFile(stream)

@@ -4,27 +4,19 @@ The arithmetic is the year's framework (ita.scoring): indicator scores → instr
 indicators' weights → the weighted total → the year's rating with its per-instrument conditions.
 """
 
-import codecs
-import csv
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
-from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
 
 from accounts.models import Membership
 from accounts.services import audit_record
+from core.sheets import SheetLimits, first_problems, normalise, quoted, read_rows
 from ita import scoring
 from ita.models import Assessment, Framework, Indicator, IndicatorScore, ItemScore, OfficialResult, RatingBand
 
@@ -189,14 +181,13 @@ def target_band_update(*, assessment: Assessment, membership: Membership, target
 # --- import --------------------------------------------------------------------------------
 
 # Problems are listed up to this many, and the rest counted: the page stays short however bad the file.
-PROBLEMS_SHOWN = 50
 
 
 def parse_results_file(upload: UploadedFile) -> tuple[dict[int, Decimal], dict[str, Decimal]]:
     """Read indicator scores (rows keyed 1–10) and item scores (rows keyed O1…) from CSV or Excel.
 
     The first row names the columns (indicator / ตัวชี้วัด, score / คะแนน). Every bad row is
-    reported with its row number (the first PROBLEMS_SHOWN, then how many more), and then nothing
+    reported with its row number (the first fifty, then how many more), and then nothing
     is imported. The file is read as a stream and refused past RESULTS_IMPORT_MAX_BYTES,
     RESULTS_IMPORT_MAX_ROWS or RESULTS_IMPORT_MAX_COLUMNS, whatever size it claims to be.
     """
@@ -204,7 +195,7 @@ def parse_results_file(upload: UploadedFile) -> tuple[dict[int, Decimal], dict[s
     header = next((cells for number, cells in rows if any(str(cell).strip() for cell in cells)), None)
     if header is None:
         raise ValidationError(_("The file is empty."))
-    header = [_normalise(cell) for cell in header]
+    header = [normalise(cell) for cell in header]
     try:
         key_column = next(i for i, name in enumerate(header) if name in KEY_HEADERS)
         score_column = next(i for i, name in enumerate(header) if name in SCORE_HEADERS)
@@ -224,13 +215,13 @@ def parse_results_file(upload: UploadedFile) -> tuple[dict[int, Decimal], dict[s
         if score is None:
             problems.append(
                 _("Row %(row)d: the score “%(score)s” is not a valid number.")
-                % {"row": number, "score": _quoted(raw_score)}
+                % {"row": number, "score": quoted(raw_score, 20)}
             )
             continue
         if not ZERO <= score <= HUNDRED:
             problems.append(
                 _("Row %(row)d: the score “%(score)s” is not a number from 0 to 100.")
-                % {"row": number, "score": _quoted(raw_score)}
+                % {"row": number, "score": quoted(raw_score, 20)}
             )
             continue
         indicator = _indicator_number(key)
@@ -242,7 +233,7 @@ def parse_results_file(upload: UploadedFile) -> tuple[dict[int, Decimal], dict[s
         else:
             problems.append(
                 _("Row %(row)d: “%(key)s” is neither an indicator (1–10) nor an item (O1…).")
-                % {"row": number, "key": _quoted(key)}
+                % {"row": number, "key": quoted(key, 20)}
             )
             continue
         if name in target:
@@ -250,150 +241,23 @@ def parse_results_file(upload: UploadedFile) -> tuple[dict[int, Decimal], dict[s
             continue
         target[name] = score
     if problems:
-        raise ValidationError(_first_problems(problems))
+        raise ValidationError(first_problems(problems))
     return scores, item_scores
 
 
-def _first_problems(problems: list[str]) -> list[str]:
-    if len(problems) <= PROBLEMS_SHOWN:
-        return problems
-    more = len(problems) - PROBLEMS_SHOWN
-    return [*problems[:PROBLEMS_SHOWN], _("…and %(count)s more rows.") % {"count": f"{more:,}"}]
-
-
-def _read_rows(upload: UploadedFile) -> Iterator[tuple[int, list]]:
-    """(row number, cells without the empty ones at the end) of the file (a workbook's active sheet), one at a time."""
-    limit = settings.RESULTS_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; a results file may be at most %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-        )
-    extension = PurePath(upload.name or "").suffix.lower()
-    if extension == ".xlsx":
-        rows = _xlsx_rows(upload)
-    elif extension == ".csv":
-        rows = _csv_rows(upload)
-    else:
-        raise ValidationError(_("Import a .csv or .xlsx file."))
-    max_rows, max_columns = settings.RESULTS_IMPORT_MAX_ROWS, settings.RESULTS_IMPORT_MAX_COLUMNS
-    for number, row in enumerate(rows, start=1):
-        if number > max_rows:
-            raise _too_many_rows(max_rows)
-        cells = ["" if cell is None else cell for cell in row]
-        while cells and cells[-1] == "":
-            cells.pop()
-        if len(cells) > max_columns:
-            raise _too_many_columns(max_columns)
-        yield number, cells
-
-
-def _too_many_rows(limit: int) -> ValidationError:
-    return ValidationError(
-        _("The file has more than %(limit)s rows; a results file has one row per indicator or item."),
-        code="rows",
-        params={"limit": f"{limit:,}"},
+def _read_rows(upload: UploadedFile):
+    return read_rows(
+        upload,
+        SheetLimits(
+            max_bytes=settings.RESULTS_IMPORT_MAX_BYTES,
+            max_rows=settings.RESULTS_IMPORT_MAX_ROWS,
+            max_columns=settings.RESULTS_IMPORT_MAX_COLUMNS,
+            too_large=_("The file is %(size)s; a results file may be at most %(limit)s."),
+            unpacks_too_large=_("The workbook unpacks to %(size)s; a results file may be at most %(limit)s."),
+            too_many_rows=_("The file has more than %(limit)s rows; a results file has one row per indicator or item."),
+            too_many_columns=_("The file has more than %(limit)s columns; keep only the indicator and score columns."),
+        ),
     )
-
-
-def _too_many_columns(limit: int) -> ValidationError:
-    return ValidationError(
-        _("The file has more than %(limit)s columns; keep only the indicator and score columns."),
-        code="columns",
-        params={"limit": f"{limit:,}"},
-    )
-
-
-def _csv_rows(upload: UploadedFile) -> Iterator[list[str]]:
-    upload.seek(0)
-    try:
-        # An uploaded file iterates line by line; the reader takes the lines as they come.
-        yield from csv.reader(codecs.iterdecode(upload, "utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ValidationError(_("Save the CSV file as UTF-8.")) from exc
-    except csv.Error as exc:  # a field longer than the csv module accepts, a stray quote
-        raise ValidationError(_("The file is not a readable CSV file.")) from exc
-
-
-def _xlsx_rows(upload: UploadedFile) -> Iterator[tuple]:
-    upload.seek(0)
-    workbook = None
-    read = 0
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            _check_workbook_size(archive)
-        upload.seek(0)
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-        sheet = workbook.active
-        # The sheet's <dimension> would pad every row (and add rows) up to the size it claims;
-        # without it, a row holds only the cells the file has.
-        sheet.reset_dimensions()
-        for row in sheet.iter_rows(values_only=True):
-            yield row
-            read += 1
-    except ValidationError:
-        raise
-    except Exception as exc:  # openpyxl and zipfile raise many kinds for a file that is not a workbook
-        if read:  # e.g. a number cell holding "NaN", which openpyxl cannot convert
-            raise ValidationError(_("Row %(row)d: a cell cannot be read."), params={"row": read + 1}) from exc
-        raise ValidationError(_("The file is not a readable Excel workbook.")) from exc
-    finally:
-        if workbook is not None:
-            workbook.close()
-
-
-def _check_workbook_size(archive: zipfile.ZipFile) -> None:
-    """Refuse a workbook too big to read, from what it holds rather than what it says it holds.
-
-    What a workbook unpacks to is held to the same limit as the file: zipfile stops each part at
-    its recorded size, and openpyxl reads about a megabyte of XML a second at worst (a shared-string
-    table of one-letter strings), so the limit bounds the time too. A real results workbook unpacks
-    to some tens of kilobytes. Each sheet's rows and columns are then counted in one streaming pass,
-    before openpyxl builds any row.
-    """
-    unpacked, limit = sum(info.file_size for info in archive.infolist()), settings.RESULTS_IMPORT_MAX_BYTES
-    if unpacked > limit:
-        raise ValidationError(
-            _("The workbook unpacks to %(size)s; a results file may be at most %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(unpacked), "limit": filesizeformat(limit)},
-        )
-    for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            with archive.open(name) as stream:
-                _check_sheet(stream, settings.RESULTS_IMPORT_MAX_ROWS, settings.RESULTS_IMPORT_MAX_COLUMNS)
-
-
-def _check_sheet(stream, max_rows: int, max_columns: int) -> None:
-    """Count a sheet's rows and columns by their positions, with expat and no tree: constant memory."""
-    row = column = 0
-
-    def start(name: str, attributes: dict) -> None:
-        nonlocal row, column
-        tag = name.rpartition(" ")[2]  # "<namespace> <tag>"
-        if tag == "row":
-            row, column = int(attributes.get("r") or row + 1), 0
-            if row > max_rows:
-                raise _too_many_rows(max_rows)
-        elif tag == "c":
-            reference = attributes.get("r")
-            column = column_index_from_string(reference.rstrip("0123456789")) if reference else column + 1
-            if column > max_columns:
-                raise _too_many_columns(max_columns)
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = start
-    parser.ParseFile(stream)
-
-
-def _normalise(cell) -> str:
-    return re.sub(r"\s+", "", str(cell or "")).lower()
-
-
-def _quoted(raw: str) -> str:
-    """A cell's text as an error message repeats it: short, whatever the cell holds."""
-    return raw if len(raw) <= 20 else f"{raw[:20]}…"
 
 
 def _decimal(raw: str) -> Decimal | None:
