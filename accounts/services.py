@@ -283,7 +283,7 @@ def _check_invitable(office: Office, email: str, unit: Unit | None) -> None:
 
 
 def _lock_open_invitation(invitation: Invitation, user) -> Invitation:
-    locked = Invitation.objects.select_for_update().select_related("office").get(pk=invitation.pk)
+    locked = Invitation.objects.select_for_update(of=("self",)).select_related("office").get(pk=invitation.pk)
     if not _may_manage_people(user, locked.office):
         raise PermissionDenied(_("Only the office's administrators invite people."))
     if not locked.is_open:
@@ -342,7 +342,9 @@ def invitation_accept(
 ) -> Membership:
     """Join the office: with the signed-in account that has the invited address, or with a new
     account (or a deactivated one with that address, given a new password)."""
-    invitation = Invitation.objects.select_for_update().select_related("office", "unit").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("office", "unit").get(pk=invitation.pk)
+    )
     if not invitation.is_open:
         raise ValidationError(_("This invitation was already accepted or revoked."))
     if user is not None:
@@ -365,7 +367,9 @@ def invitation_accept(
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
-    membership = Membership.all_objects.select_for_update().filter(user=user, office=invitation.office).first()
+    membership = (
+        Membership.all_objects.select_for_update(of=("self",)).filter(user=user, office=invitation.office).first()
+    )
     if membership is None:
         membership = Membership.objects.create(
             user=user, office=invitation.office, role=invitation.role, unit=invitation.unit
@@ -397,7 +401,11 @@ def invitation_accept(
 
 def _lock_member(target: Membership, membership: Membership, expected_version: int | None) -> Membership:
     _require_admin(membership, target.office)
-    locked = Membership.all_objects.select_for_update().select_related("user", "office", "unit").get(pk=target.pk)
+    locked = (
+        Membership.all_objects.select_for_update(of=("self",))
+        .select_related("user", "office", "unit")
+        .get(pk=target.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise StaleError()
     return locked
@@ -596,7 +604,7 @@ def unit_create(*, office: Office, membership: Membership, name: str, short_name
 
 def _lock_unit(unit: Unit, membership: Membership, expected_version: int | None = None) -> Unit:
     _require_admin(membership, unit.office)
-    locked = Unit.objects.select_for_update().select_related("office").get(pk=unit.pk)
+    locked = Unit.objects.select_for_update(of=("self",)).select_related("office").get(pk=unit.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleError()
     return locked

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from notifications.delivery import notification_deliver
@@ -13,6 +13,13 @@ from notifications.services import notification_send, notifications_requeue
 from tests.notifications.servers import SmtpServer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons delivery records are read here in English (they follow the active language)."""
+    with translation.override("en"):
+        yield
 
 
 def send_returned(member, key="k1"):

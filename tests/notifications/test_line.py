@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent, Role
 from notifications.delivery import notification_deliver
@@ -14,6 +14,15 @@ from notifications.services import line_link_code_create, notification_send, not
 from tests.notifications.conftest import TOKEN, line_user_id, link_line, sign, webhook_body
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons delivery records are read here in English (they follow the active language)."""
+    with translation.override("en"):
+        yield
+
+
 NOON = timezone.make_aware(timezone.datetime(2026, 5, 4, 12, 0))
 
 
