@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office
 from core.i18n import localized
-from core.models import BaseModel
+from core.models import AppendOnlyModel, BaseModel
 from core.storage import opaque_name, private_storage
 from core.thai import fiscal_year_bounds, fiscal_year_label
 
@@ -554,7 +554,7 @@ class EITCount(models.Model):
         return f"{self.assessment} · {self.date} · {self.count}"
 
 
-class OfficialResult(models.Model):
+class OfficialResult(AppendOnlyModel):
     """The year's published scores as entered or imported. A new entry supersedes; none is edited."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="official_results")
@@ -570,11 +570,6 @@ class OfficialResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.created_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("Official results cannot be changed; enter them again.")
-        super().save(*args, **kwargs)
 
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]

@@ -135,9 +135,17 @@ def notification_send(
         subject, body = kind.text("subject", language, texts)[:255], kind.text("body", language, texts)
         for channel in sorted(wanted[user.pk]):
             row = Notification(
-                recipient=user, office=office, event=event, channel=channel, language=language,
-                subject=subject, body=body, url=url[:500], key=key[:200], urgent=urgent,
-            )  # fmt: skip
+                recipient=user,
+                office=office,
+                event=event,
+                channel=channel,
+                language=language,
+                subject=subject,
+                body=body,
+                url=url[:500],
+                key=key[:200],
+                urgent=urgent,
+            )
             if channel == Channel.APP:
                 row.status, row.sent_at = Notification.Status.SENT, now
             elif channel == Channel.LINE and not urgent:
@@ -287,9 +295,12 @@ def line_channel_save(
     channel.connected_by = membership.user
     channel.save()
     audit_record(
-        office=office, actor=membership.user, action="notifications.line_connected",
-        summary=f"LINE Official Account {basic_id}".strip(), obj=channel,
-    )  # fmt: skip
+        office=office,
+        actor=membership.user,
+        action="notifications.line_connected",
+        summary=f"LINE Official Account {basic_id}".strip(),
+        obj=channel,
+    )
     return channel
 
 
@@ -301,9 +312,11 @@ def line_channel_disconnect(*, office: Office, membership: Membership) -> None:
     deleted, _rows = LineChannel.objects.filter(office=office).delete()
     if deleted:
         audit_record(
-            office=office, actor=membership.user, action="notifications.line_disconnected",
+            office=office,
+            actor=membership.user,
+            action="notifications.line_disconnected",
             summary="LINE Official Account disconnected",
-        )  # fmt: skip
+        )
 
 
 def line_channel_test(*, office: Office, membership: Membership) -> str:
@@ -370,9 +383,11 @@ def line_unlink(*, office: Office, membership: Membership) -> None:
     deleted, _rows = LineLink.objects.filter(office=office, user=membership.user).delete()
     if deleted:
         audit_record(
-            office=office, actor=membership.user, action="notifications.line_unlinked",
+            office=office,
+            actor=membership.user,
+            action="notifications.line_unlinked",
             summary=f"{membership.user.display_name} unlinked LINE",
-        )  # fmt: skip
+        )
 
 
 @transaction.atomic
@@ -422,9 +437,12 @@ def _link_by_code(channel: LineChannel, code: str, line_user_id: str, now) -> in
     link.linked_at = now
     link.save(update_fields=["line_user_id", "status", "code", "code_expires_at", "linked_at", "updated_at"])
     audit_record(
-        office=channel.office, actor=link.user, action="notifications.line_linked",
-        summary=f"{link.user.display_name} linked LINE", obj=link,
-    )  # fmt: skip
+        office=channel.office,
+        actor=link.user,
+        action="notifications.line_linked",
+        summary=f"{link.user.display_name} linked LINE",
+        obj=link,
+    )
     return 1
 
 

@@ -24,9 +24,13 @@ def _english():
 
 def send_returned(member, key="k1"):
     return notification_send(
-        recipients=[member.user], event="item_returned", key=key, office=member.office, url="/office/x/",
+        recipients=[member.user],
+        event="item_returned",
+        key=key,
+        office=member.office,
+        url="/office/x/",
         context={"item": "O1 โครงสร้าง", "reason": "ขาดลายมือชื่อ", "actor": "กรรมการ"},
-    )  # fmt: skip
+    )
 
 
 def email_row(member) -> Notification:

@@ -28,9 +28,14 @@ NOON = timezone.make_aware(timezone.datetime(2026, 5, 4, 12, 0))
 
 def send_returned(member, key="k1", **kwargs):
     return notification_send(
-        recipients=[member.user], event="item_returned", key=key, office=member.office, url="/office/x/",
-        context={"item": "O1", "reason": "ขาดลายมือชื่อ", "actor": "กรรมการ"}, **kwargs,
-    )  # fmt: skip
+        recipients=[member.user],
+        event="item_returned",
+        key=key,
+        office=member.office,
+        url="/office/x/",
+        context={"item": "O1", "reason": "ขาดลายมือชื่อ", "actor": "กรรมการ"},
+        **kwargs,
+    )
 
 
 def line_row(member) -> Notification:
@@ -66,9 +71,12 @@ def test_a_long_message_is_cut_to_lines_limit(line_api, team, line_channel, dayt
     staff = team[Role.STAFF]
     link_line(staff)
     rows = notification_send(
-        recipients=[staff.user], event="item_returned", key="long", office=staff.office,
+        recipients=[staff.user],
+        event="item_returned",
+        key="long",
+        office=staff.office,
         context={"item": "O1", "reason": "ก" * 6000},
-    )  # fmt: skip
+    )
     notification_deliver(notification_id=next(r for r in rows if r.channel == Channel.LINE).pk)
     assert len(line_api.pushed[0]["text"]) == 5000
 
@@ -171,9 +179,12 @@ def test_urgent_events_and_people_without_quiet_hours_are_not_held(line_api, tea
     link_line(committee, 2)
     PersonalSettings.objects.create(user=committee.user, line_quiet_hours=False)
     rows = notification_send(
-        recipients=[staff.user], event="item_unpublished", key="u", office=staff.office,
+        recipients=[staff.user],
+        event="item_unpublished",
+        key="u",
+        office=staff.office,
         context={"item": "O1", "reason": "x"},
-    )  # fmt: skip
+    )
     notification_deliver(notification_id=next(r for r in rows if r.channel == Channel.LINE).pk, now=night)
     send_returned(committee)
     notification_deliver(notification_id=line_row(committee).pk, now=night)
@@ -185,10 +196,15 @@ def test_urgent_events_and_people_without_quiet_hours_are_not_held(line_api, tea
 
 def message_event(text: str, user: str = line_user_id(7)) -> dict:
     return {
-        "type": "message", "mode": "active", "timestamp": 1700000000000, "replyToken": "r",
-        "source": {"type": "user", "userId": user}, "webhookEventId": "01H", "deliveryContext": {"isRedelivery": False},
+        "type": "message",
+        "mode": "active",
+        "timestamp": 1700000000000,
+        "replyToken": "r",
+        "source": {"type": "user", "userId": user},
+        "webhookEventId": "01H",
+        "deliveryContext": {"isRedelivery": False},
         "message": {"type": "text", "id": "1", "quoteToken": "q", "text": text},
-    }  # fmt: skip
+    }
 
 
 def post_webhook(client, office, body: bytes, signature: str | None):

@@ -18,9 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def notify(member, key="k", url="/somewhere/"):
     return notification_send(
-        recipients=[member.user], event="item_returned", key=key, office=member.office, url=url,
+        recipients=[member.user],
+        event="item_returned",
+        key=key,
+        office=member.office,
+        url=url,
         context={"item": f"O{key}", "reason": "x"},
-    )  # fmt: skip
+    )
 
 
 def app_row(member, key="k") -> Notification:
