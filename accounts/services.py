@@ -23,6 +23,7 @@ from accounts.history import describe, related_counts, relation_label, reverse_r
 from accounts.models import AuditEvent, Invitation, Membership, Office, Role, Unit
 from accounts.permissions import is_office_manager
 from accounts.sheets import StaffRow
+from core.versions import StaleVersionError
 
 User = get_user_model()
 
@@ -46,19 +47,6 @@ def audit_record(
         summary=summary[:500],
         data=data or {},
     )
-
-
-class StaleError(ValidationError):
-    """The record changed after the form was shown; nothing was saved."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this after you opened it, so your change was not saved. "
-                "Check what it is now and try again."
-            ),
-            code="stale",
-        )
 
 
 def _require_admin(membership: Membership, office: Office) -> None:
@@ -407,7 +395,7 @@ def _lock_member(target: Membership, membership: Membership, expected_version: i
         .get(pk=target.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise StaleError()
+        raise StaleVersionError()
     return locked
 
 
@@ -606,7 +594,7 @@ def _lock_unit(unit: Unit, membership: Membership, expected_version: int | None 
     _require_admin(membership, unit.office)
     locked = Unit.objects.select_for_update(of=("self",)).select_related("office").get(pk=unit.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise StaleError()
+        raise StaleVersionError()
     return locked
 
 

@@ -34,6 +34,7 @@ from accounts.models import Invitation, Membership, Office, Role, Unit
 from accounts.permissions import get_membership_or_404, is_office_manager, require_office_manager
 from accounts.sheets import read_staff_sheet
 from core.http import client_ip
+from core.versions import StaleVersionError
 from core.views import error_messages
 
 ADMIN = [Role.ADMIN]
@@ -307,7 +308,7 @@ def member_update(request, office_slug, membership_id):
             unit=data["unit"],
             expected_version=data["version"],
         )
-    except services.StaleError as exc:
+    except StaleVersionError as exc:
         form.add_error(None, exc)
         target.refresh_from_db()
         form.data = form.data.copy()
@@ -541,7 +542,7 @@ def unit_rename(request, office_slug, unit_id):
             short_name=data["short_name"],
             expected_version=data["version"],
         )
-    except services.StaleError as exc:
+    except StaleVersionError as exc:
         form.add_error(None, exc)
         unit.refresh_from_db()
         form.data = form.data.copy()

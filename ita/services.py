@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Office
 from accounts.services import audit_record
+from core.versions import StaleVersionError
 from ita import catalogue, drafts
 from ita.framework_schema import FRAMEWORK, LISTS, PARTS_BY_NAME, REF, Part
 from ita.hooks import assessment_setups, carry_over_previews, framework_load_hooks
@@ -321,17 +323,13 @@ def framework_in_use(fiscal_year: int) -> bool:
     return Assessment.objects.filter(framework__fiscal_year=fiscal_year).exists()
 
 
-class StaleDraftError(ValidationError):
+class StaleDraftError(StaleVersionError):
     """The draft changed after the form was shown; nothing was saved."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this draft after you opened it, so your change was not saved. "
-                "Check the latest version below and try again."
-            ),
-            code="stale",
-        )
+    message = gettext_lazy(
+        "Someone else changed this draft after you opened it, so your change was not saved. "
+        "Check the latest version below and try again."
+    )
 
 
 STRUCTURAL = drafts.STRUCTURAL_PARTS

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership, Office, Role, Unit
 from accounts.services import audit_record
 from core.uploads import check_upload
+from core.versions import StaleVersionError
 from ita.hooks import on_carry_over_preview, on_demo_year
 from ita.mapping import item_lineage
 from ita.models import Assessment, ItemRequirement
@@ -31,17 +32,13 @@ DUE_DATE_MILESTONE = "oit_collect"
 Status = Item.Status
 
 
-class StaleItemError(ValidationError):
+class StaleItemError(StaleVersionError):
     """The item changed after the form was shown; nothing was saved."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this item after you opened it, so your change was not saved. "
-                "Check the latest version below and try again."
-            ),
-            code="stale",
-        )
+    message = gettext_lazy(
+        "Someone else changed this item after you opened it, so your change was not saved. "
+        "Check the latest version below and try again."
+    )
 
 
 def items_create_for_assessment(*, assessment: Assessment, carry_over: bool = True) -> None:

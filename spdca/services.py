@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from accounts.models import Membership, User
 from accounts.services import audit_record
 from core.uploads import check_upload
+from core.versions import StaleVersionError
 from ita.hooks import on_carry_over_preview
 from ita.models import Assessment, Indicator
 from oit import services as oit_services
@@ -392,19 +393,6 @@ def outcome_remove(*, outcome: Outcome, membership: Membership) -> None:
 # --- the annual report's own words -----------------------------------------------------------
 
 
-class StaleRecordError(ValidationError):
-    """The record changed after the form was shown; nothing was saved."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this after you opened it, so your change was not saved. "
-                "Check the latest version below and try again."
-            ),
-            code="stale",
-        )
-
-
 REPORT_TEXT_FIELDS = ("preface", "introduction", "project", "coach")
 
 
@@ -417,7 +405,7 @@ def annual_report_text_update(
     _require_admin(membership, assessment)
     text, _created = AnnualReportText.objects.select_for_update().get_or_create(assessment=assessment)
     if text.version != expected_version:
-        raise StaleRecordError()
+        raise StaleVersionError()
     for name in REPORT_TEXT_FIELDS:
         setattr(text, name, values.get(name, getattr(text, name)))
     text.version += 1
