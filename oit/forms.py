@@ -223,7 +223,12 @@ class ReasonForm(TransitionForm):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Comment"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("The comment is empty.")},
+    )
 
 
 class OfficeOitSettingsForm(forms.ModelForm):

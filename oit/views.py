@@ -502,8 +502,8 @@ def item_unpublish(request, office_slug, fiscal_year, code):
 def item_comment(request, office_slug, fiscal_year, code):
     item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
     form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The comment is empty."))
+    if not form.is_valid():  # empty, or longer than a comment may be: the form says which
+        error_messages(request, form)
         return redirect(item)
     try:
         services.item_comment(item=item, membership=membership, text=form.cleaned_data["text"])

@@ -580,3 +580,14 @@ def test_the_oit_settings_change_is_recorded(client, office, admin_member, other
     assert office.oit_required_approvals == 3
     event = AuditEvent.objects.get(action="office.oit_settings")
     assert (event.office, event.actor) == (office, admin_member.user)
+
+
+def test_a_comment_too_long_is_refused_as_too_long_not_as_empty(client, assessment, staff_member):
+    from oit.forms import COMMENT_MAX_LENGTH
+
+    client.force_login(staff_member.user)
+    url = reverse("oit:item-comment", args=[assessment.office.slug, assessment.fiscal_year, "O1"])
+    response = client.post(url, {"text": "ก" * (COMMENT_MAX_LENGTH + 1)}, follow=True)
+    page = response.content.decode()
+    assert f"{COMMENT_MAX_LENGTH:,}" in page or str(COMMENT_MAX_LENGTH) in page
+    assert not assessment.oit_items.get(definition__code="O1").events.filter(kind="commented").exists()
