@@ -29,7 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core import fonts
-from core.thai import document_digits, official_document_html
+from core.thai import official_document_html
 
 FONT_DIR = fonts.SARABUN_DIR
 REPLACEMENTS = ("\ufffd", "?")  # what an undrawable character shows as: the first a font has
@@ -70,7 +70,7 @@ def collect_pdf_warnings() -> Iterator[list[str]]:
 def render_pdf(template: str, context: dict, *, thai_digits: bool = False) -> bytes:
     """Render a template of `templates/pdf/` to PDF bytes with a correct Thai text layer.
 
-    `thai_digits` is the office's choice: the `doc` filters and the page numbers then use ๐–๙."""
+    `thai_digits` is the office's choice: every digit of the text and the page numbers then use ๐–๙."""
     html = render_html(template, context, thai_digits=thai_digits)
     html, warnings = replace_undrawable(html, context)
     collected = _warnings.get()
@@ -83,11 +83,10 @@ def render_pdf(template: str, context: dict, *, thai_digits: bool = False) -> by
 
 
 def render_html(template: str, context: dict, *, thai_digits: bool = False) -> str:
-    with document_digits(thai=thai_digits):
-        html = render_to_string(
-            template,
-            {**context, "font_dir": FONT_DIR.as_uri(), "page_counter_style": "thai" if thai_digits else "decimal"},
-        )
+    html = render_to_string(
+        template,
+        {**context, "font_dir": FONT_DIR.as_uri(), "page_counter_style": "thai" if thai_digits else "decimal"},
+    )
     return official_document_html(html, thai_digits=thai_digits)
 
 

@@ -7,8 +7,6 @@ to 30 September and is named by the BE year it ends in: FY 2566 = 1 Oct 2565 –
 
 import datetime as dt
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -53,26 +51,6 @@ _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 def thai_digits(text: object) -> str:
     """Write the Arabic digits of `text` as Thai digits (๐–๙)."""
     return str(text).translate(_THAI_DIGITS)
-
-
-# Whether the document being rendered writes Thai digits: offices choose it for their PDFs.
-_document_thai_digits: ContextVar[bool] = ContextVar("document_thai_digits", default=False)
-
-
-@contextmanager
-def document_digits(*, thai: bool):
-    """Within this block the `doc` template filters write Thai digits when `thai` is set."""
-    token = _document_thai_digits.set(thai)
-    try:
-        yield
-    finally:
-        _document_thai_digits.reset(token)
-
-
-def document_text(value: object) -> str:
-    """`value` as text, with Thai digits if the document being rendered uses them."""
-    text = "" if value is None else str(value)
-    return thai_digits(text) if _document_thai_digits.get() else text
 
 
 # What keeps its own digits in a Thai-digit document: addresses, e-mail addresses, item codes

@@ -37,18 +37,6 @@ def thai_digits(value):
 
 
 @register.filter
-def doc(value):
-    """`{{ count|doc }}` in a PDF: digits as the office writes them in documents (๑๒ or 12)."""
-    return thai.document_text(value)
-
-
-@register.filter
-def doc_date(value):
-    """`{{ day|doc_date }}` in a PDF: `๑๐ พฤษภาคม ๒๕๖๖` or `10 พฤษภาคม 2566`, as the office chose."""
-    return thai.document_text(thai.format_be_date(value, long=True))
-
-
-@register.filter
 def loc(obj, field):
     """`{{ item|loc:"name" }}`: the Thai or English name, following the UI language."""
     return localized(obj, field)
