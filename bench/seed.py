@@ -39,7 +39,7 @@ def load_frameworks() -> None:
 
     from ita.catalogue import parse_framework
     from ita.models import Framework
-    from ita.services import framework_load
+    from ita.services.frameworks import framework_load
 
     call_command("migrate", verbosity=0)
     call_command("load_framework", *sorted(str(p) for p in (ROOT / "ita" / "framework").glob("*.yaml")), verbosity=0)
@@ -55,7 +55,7 @@ def seed_office(number: int, password_hash: str, frameworks: dict) -> None:
     from django.db import transaction
 
     from accounts.models import Membership, Office, Role, Unit, User
-    from ita.services import assessment_open
+    from ita.services.frameworks import assessment_open
 
     slug = f"bench-{number:03d}"
     if Office.objects.filter(slug=slug).exists():

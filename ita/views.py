@@ -15,8 +15,6 @@ from core.files import private_file_response
 from core.thai import ThaiCollate, fiscal_year_label, fiscal_year_of
 from core.views import error_messages
 from ita import drafts, scoring, services
-from ita import respondents as respondents_service
-from ita import results as results_service
 from ita.access import assessment_context, get_assessment_or_404
 from ita.analysis import office_analysis
 from ita.compare import SIMILAR_ENOUGH, framework_diff, similarity
@@ -50,8 +48,8 @@ from ita.models import (
     RespondentTarget,
     SubIndicator,
 )
-from ita.respondents import eit_counts_with_running_total, respondent_progress
-from ita.services import assessment_open
+from ita.services.frameworks import assessment_open
+from ita.services.respondents import eit_counts_with_running_total, respondent_progress
 from ita.workbook import framework_workbook
 
 REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
@@ -92,7 +90,7 @@ def office(request, office_slug):
             "membership": membership,
             "assessments": assessments,
             "can_open": can_open,
-            "revisions": services.revisions_since_opened(assessments),
+            "revisions": services.frameworks.revisions_since_opened(assessments),
             **missing,
         },
     )
@@ -111,7 +109,7 @@ def assessment_create(request, office_slug):
         if response is not None:
             return response
     previews = [
-        (framework, services.carry_over_preview(office=membership.office, framework=framework))
+        (framework, services.frameworks.carry_over_preview(office=membership.office, framework=framework))
         for framework in form.fields["framework"].queryset
     ]
     return render(
@@ -154,7 +152,7 @@ def assessment_open_confirm(request, office_slug, fiscal_year):
         response = _open(request, membership, framework, carry_over=form.cleaned_data["carry_over"], form=form)
         if response is not None:
             return response
-    preview = services.carry_over_preview(office=membership.office, framework=framework)
+    preview = services.frameworks.carry_over_preview(office=membership.office, framework=framework)
     return render(
         request,
         "ita/assessment_open.html",
@@ -172,7 +170,7 @@ def assessment_open_confirm(request, office_slug, fiscal_year):
 def carry_over(request, office_slug, fiscal_year):
     """How this year's items continue the office's latest earlier year's, and who held them."""
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
-    preview = services.carry_over_preview(office=assessment.office, framework=assessment.framework)
+    preview = services.frameworks.carry_over_preview(office=assessment.office, framework=assessment.framework)
     return render(request, "ita/carry_over.html", assessment_context(assessment, membership, preview=preview))
 
 
@@ -182,14 +180,14 @@ def _missing_year(request) -> dict:
     current_year = fiscal_year_of(timezone.localdate())
     if Framework.objects.filter(fiscal_year=current_year).exists():
         return {"missing_year": None}
-    can_edit = services.can_edit_frameworks(request.user)
+    can_edit = services.frameworks.can_edit_frameworks(request.user)
     return {
         "can_edit_frameworks": can_edit,
         "missing_year": {
             "year": current_year,
             "latest": Framework.objects.order_by("-fiscal_year").first(),
             "draft": FrameworkDraft.objects.filter(fiscal_year=current_year).first(),
-            "editors": services.framework_editors() if not can_edit else [],
+            "editors": services.frameworks.framework_editors() if not can_edit else [],
         },
     }
 
@@ -198,7 +196,7 @@ def _missing_year(request) -> dict:
 def framework_list(request):
     """The published years; framework editors also see the drafts and start the next one."""
     frameworks = Framework.objects.annotate(item_count=Count("items", distinct=True))
-    can_edit = services.can_edit_frameworks(request.user)
+    can_edit = services.frameworks.can_edit_frameworks(request.user)
     return render(
         request,
         "ita/framework_list.html",
@@ -229,7 +227,7 @@ def framework_detail(request, fiscal_year):
         ),
         fiscal_year=fiscal_year,
     )
-    can_edit = services.can_edit_frameworks(request.user)
+    can_edit = services.frameworks.can_edit_frameworks(request.user)
     return render(
         request,
         "ita/framework_detail.html",
@@ -318,7 +316,7 @@ def iit_confirm(request, office_slug, fiscal_year):
     form = IITConfirmForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            respondents_service.iit_confirm(
+            services.respondents.iit_confirm(
                 assessment=assessment, membership=membership, screenshot=form.cleaned_data["screenshot"]
             )
         except ValidationError as exc:
@@ -337,7 +335,7 @@ def iit_record(request, office_slug, fiscal_year):
     if form.is_valid():
         user = form.cleaned_data["user"]
         try:
-            respondents_service.iit_confirm(assessment=assessment, membership=membership, user=user)
+            services.respondents.iit_confirm(assessment=assessment, membership=membership, user=user)
         except ValidationError as exc:
             form.add_error("user", exc)
         else:
@@ -367,7 +365,7 @@ def eit_count_add(request, office_slug, fiscal_year):
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=REVIEWERS)
     form = EITCountForm(request.POST)
     if form.is_valid():
-        entry = respondents_service.eit_count_add(assessment=assessment, membership=membership, **form.cleaned_data)
+        entry = services.respondents.eit_count_add(assessment=assessment, membership=membership, **form.cleaned_data)
         messages.success(request, _("%(count)d EIT respondents added.") % {"count": entry.count})
         return _respondents_redirect(assessment)
     return _render_respondents(request, assessment, membership, status=400, eit_form=form)
@@ -377,7 +375,7 @@ def eit_count_add(request, office_slug, fiscal_year):
 @require_POST
 def eit_count_remove(request, office_slug, fiscal_year, entry_id):
     entry, membership = _get_eit_count_for_user(request, office_slug, fiscal_year, entry_id, roles=REVIEWERS)
-    respondents_service.eit_count_remove(entry=entry, membership=membership)
+    services.respondents.eit_count_remove(entry=entry, membership=membership)
     messages.success(request, _("The count was removed."))
     return _respondents_redirect(entry.assessment)
 
@@ -388,7 +386,7 @@ def target_update(request, office_slug, fiscal_year, target_id):
     target, membership = _get_target_for_user(request, office_slug, fiscal_year, target_id, roles=[Role.ADMIN])
     form = TargetForm(request.POST, instance=target)
     if form.is_valid():
-        respondents_service.target_update(target=target, membership=membership, **form.cleaned_data)
+        services.respondents.target_update(target=target, membership=membership, **form.cleaned_data)
         messages.success(request, _("Target saved."))
     else:
         error_messages(request, form)
@@ -407,9 +405,9 @@ def results(request, office_slug, fiscal_year):
 
 
 def _render_results(request, assessment, membership, status=200, **forms):
-    framework = results_service.framework_for_scoring(assessment.framework)
+    framework = services.results.framework_for_scoring(assessment.framework)
     entries = list(assessment.official_results.select_related("entered_by").prefetch_related("scores"))
-    summary = results_service.summarize(entries[0], framework) if entries else None
+    summary = services.results.summarize(entries[0], framework) if entries else None
     target = assessment.target_band
     context = assessment_context(
         assessment,
@@ -446,7 +444,7 @@ def result_enter(request, office_slug, fiscal_year):
     form = ResultForm(request.POST, framework=assessment.framework)
     if form.is_valid():
         try:
-            results_service.result_enter(
+            services.results.result_enter(
                 assessment=assessment, membership=membership, scores=form.scores(), source=form.cleaned_data["source"]
             )
         except ValidationError as exc:
@@ -464,8 +462,8 @@ def result_import(request, office_slug, fiscal_year):
     form = ResultImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            scores, item_scores = results_service.parse_results_file(form.cleaned_data["file"])
-            results_service.result_enter(
+            scores, item_scores = services.results.parse_results_file(form.cleaned_data["file"])
+            services.results.result_enter(
                 assessment=assessment,
                 membership=membership,
                 scores=scores,
@@ -487,7 +485,7 @@ def target_band_update(request, office_slug, fiscal_year):
     form = TargetBandForm(request.POST, instance=assessment)
     if form.is_valid():
         try:
-            results_service.target_band_update(
+            services.results.target_band_update(
                 assessment=assessment, membership=membership, target_band=form.cleaned_data["target_band"]
             )
         except ValidationError as exc:
@@ -512,7 +510,7 @@ def analysis(request, office_slug):
 
 
 def _require_editor(request) -> None:
-    if not services.can_edit_frameworks(request.user):
+    if not services.frameworks.can_edit_frameworks(request.user):
         raise PermissionDenied
 
 
@@ -523,14 +521,14 @@ def _get_draft_for_editor(request, fiscal_year: int) -> FrameworkDraft:
 
 
 def _draft_context(draft: FrameworkDraft, **extra) -> dict:
-    spec, problems = services.draft_problems(draft)
+    spec, problems = services.frameworks.draft_problems(draft)
     published = Framework.objects.filter(fiscal_year=draft.fiscal_year).first()
     return {
         "draft": draft,
         "spec": spec,
         "problems": problems,
         "published": published,
-        "in_use": published is not None and services.framework_in_use(draft.fiscal_year),
+        "in_use": published is not None and services.frameworks.framework_in_use(draft.fiscal_year),
         "labels": drafts.part_labels(),
         "part_tabs": [(name, drafts.part_labels()[name]) for name in drafts.EDITED_PARTS],
         "version_form": VersionForm(initial={"version": draft.version}),
@@ -541,7 +539,7 @@ def _draft_context(draft: FrameworkDraft, **extra) -> dict:
 def _draft_saved(request, draft, content, summary, *, form=None) -> bool:
     """Save an edit through the service; a refusal goes on the form, or into messages."""
     try:
-        services.framework_draft_save(
+        services.frameworks.framework_draft_save(
             draft=draft,
             user=request.user,
             expected_version=form.cleaned_data["version"] if form is not None else None,
@@ -572,7 +570,7 @@ def draft_start(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            draft = services.framework_draft_start(
+            draft = services.frameworks.framework_draft_start(
                 user=request.user,
                 fiscal_year=data["fiscal_year"],
                 based_on=data["based_on"],
@@ -673,7 +671,7 @@ def _get_part(part: str):
 
 def _structure_fixed(draft: FrameworkDraft, part) -> bool:
     """A correction of a framework in use keeps its structural rows where they are."""
-    return part.name in drafts.STRUCTURAL_PARTS and services.framework_in_use(draft.fiscal_year)
+    return part.name in drafts.STRUCTURAL_PARTS and services.frameworks.framework_in_use(draft.fiscal_year)
 
 
 def _locked_fields(part, context) -> tuple:
@@ -866,7 +864,9 @@ def draft_workbook(request, fiscal_year):
 def framework_workbook_download(request, fiscal_year):
     """A published year as a workbook: the simplest start of next year's."""
     framework = get_object_or_404(Framework, fiscal_year=fiscal_year)
-    return _xlsx(framework_workbook(services.framework_spec(framework)), f"framework-{framework.fiscal_year}.xlsx")
+    return _xlsx(
+        framework_workbook(services.frameworks.framework_spec(framework)), f"framework-{framework.fiscal_year}.xlsx"
+    )
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -884,7 +884,7 @@ def draft_upload(request, fiscal_year):
         error_messages(request, form)
         return redirect(draft)
     try:
-        services.framework_draft_upload(
+        services.frameworks.framework_draft_upload(
             draft=draft,
             user=request.user,
             expected_version=form.cleaned_data["version"],
@@ -992,7 +992,7 @@ def draft_publish(request, fiscal_year):
     form = DraftPublishForm(request.POST or None, initial={"version": draft.version, "note": draft.note})
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.framework_draft_publish(
+            result = services.frameworks.framework_draft_publish(
                 draft=draft,
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
@@ -1017,6 +1017,6 @@ def draft_publish(request, fiscal_year):
 @require_POST
 def draft_discard(request, fiscal_year):
     draft = _get_draft_for_editor(request, fiscal_year)
-    services.framework_draft_discard(draft=draft, user=request.user)
+    services.frameworks.framework_draft_discard(draft=draft, user=request.user)
     messages.success(request, _("The draft was discarded."))
     return redirect("ita:framework-list")

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ita.models import Assessment, Indicator
-from ita.respondents import respondent_progress
-from ita.results import previous_summary
+from ita.services.respondents import respondent_progress
+from ita.services.results import previous_summary
 from oit.models import Item
 from spdca.models import Activity, Finding, ProgressUpdate, Stage
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.history import related_counts
 from accounts.models import Membership, Office, Unit
-from ita.respondents import iit_confirm
+from ita.services.respondents import iit_confirm
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from ita import results
 from ita.analysis import office_analysis
-from ita.services import assessment_open
+from ita.services import results
+from ita.services.frameworks import assessment_open
 from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db

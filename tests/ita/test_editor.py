@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from accounts.models import AuditEvent
 from ita import drafts
 from ita.models import Framework, FrameworkDraft, FrameworkRevision
-from ita.services import (
+from ita.services.frameworks import (
     assessment_open,
     framework_draft_publish,
     framework_draft_save,

@@ -17,7 +17,7 @@ from ita import workbook
 from ita.catalogue import FrameworkFileError, parse_framework_file
 from ita.framework_schema import PARTS
 from ita.models import Framework
-from ita.services import framework_load, framework_spec
+from ita.services.frameworks import framework_load, framework_spec
 from tests.conftest import FRAMEWORK_DIR
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,12 @@ import pytest
 import yaml
 
 from accounts.models import Role
-from ita import results, scoring
+from ita import scoring
 from ita.catalogue import parse_framework, parse_framework_file
 from ita.compare import framework_diff
 from ita.models import Framework
-from ita.services import assessment_open, framework_load
+from ita.services import results
+from ita.services.frameworks import assessment_open, framework_load
 from tests.conftest import FRAMEWORK_DIR
 from tests.factories import MembershipFactory
 

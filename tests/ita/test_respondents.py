@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
-from ita import respondents
 from ita.forms import EITCountForm
 from ita.models import EITCount, IITConfirmation
-from ita.respondents import Progress
+from ita.services import respondents
+from ita.services.respondents import Progress
 from tests.factories import MembershipFactory
 from tests.helpers import assert_queries_constant
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuditEvent
-from ita import respondents
+from ita.services import respondents
 
 pytestmark = pytest.mark.django_db
 

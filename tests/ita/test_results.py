@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import AuditEvent
-from ita import results
 from ita.models import OfficialResult
-from ita.services import assessment_open
+from ita.services import results
+from ita.services.frameworks import assessment_open
 from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db

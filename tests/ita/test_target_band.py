@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from ita.models import Framework
-from ita.results import target_band_update
+from ita.services.results import target_band_update
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_nothing_is_saved_when_the_event_cannot_be_recorded(monkeypatch, assessm
     def broken(**kwargs):
         raise RuntimeError("the activity log is unavailable")
 
-    monkeypatch.setattr("ita.results.audit_record", broken)
+    monkeypatch.setattr("ita.services.results.audit_record", broken)
     with pytest.raises(RuntimeError):
         target_band_update(
             assessment=assessment, membership=admin_member, target_band=assessment.framework.rating_bands.first()

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from ita.services import assessment_open
+from ita.services.frameworks import assessment_open
 from oit import services
 from oit.forms import CommentForm, ReasonForm, TransitionForm
 from oit.models import Evidence, Item, ItemEvent, Publication
@@ -479,7 +479,7 @@ def test_the_what_if_uses_the_items_prediction_and_the_expected_scores(
 
 
 def test_the_what_if_starts_from_last_years_results(client, assessment, admin_member, framework_2565):
-    from ita import results
+    from ita.services import results
 
     earlier = assessment_open(office=assessment.office, framework=framework_2565, user=admin_member.user)
     scores = {**dict.fromkeys(range(1, 6), Decimal(92)), **dict.fromkeys(range(6, 9), Decimal(88)), 9: 90, 10: 90}

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from ita.catalogue import parse_framework
-from ita.services import assessment_open, framework_load
+from ita.services.frameworks import assessment_open, framework_load
 from tests.ita.test_framework_years import split_eit_year
 
 pytestmark = pytest.mark.django_db

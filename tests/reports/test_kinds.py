@@ -94,7 +94,7 @@ def test_the_annual_report_shows_the_oit_status_and_the_scores_chart(demo):
 
 
 def test_the_annual_report_takes_a_fixed_number_of_queries(demo):
-    from ita.results import result_enter
+    from ita.services.results import result_enter
     from spdca.models import Activity, ProgressUpdate
 
     admin = member(demo, Role.ADMIN)

@@ -167,7 +167,7 @@ def test_the_list_query_count_is_constant(client, assessment, committee_member):
 
 
 def test_the_respondent_report(assessment, committee_member, staff_member, django_capture_on_commit_callbacks):
-    from ita import respondents
+    from ita.services import respondents
 
     respondents.iit_confirm(assessment=assessment, membership=staff_member)
     respondents.eit_count_add(

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Invitation, Role
-from ita.respondents import eit_count_add, iit_confirm
-from ita.services import assessment_open
+from ita.services.frameworks import assessment_open
+from ita.services.respondents import eit_count_add, iit_confirm
 from oit.services import item_approve, item_submit
 from reports.models import ReportJob
 from reports.services import report_generate, report_publish

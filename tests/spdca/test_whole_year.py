@@ -9,10 +9,10 @@ import pytest
 
 from core import report_kinds
 from core.thai import thai_digits
-from ita import results
 from ita.models import Framework
-from ita.respondents import eit_count_add, iit_confirm
-from ita.services import assessment_open
+from ita.services import results
+from ita.services.frameworks import assessment_open
+from ita.services.respondents import eit_count_add, iit_confirm
 from oit.models import Item
 from oit.selectors import evidence_period, item_status_summary, items_out_of_period
 from oit.services import (

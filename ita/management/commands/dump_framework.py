@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ita.catalogue import framework_yaml
 from ita.models import Framework
-from ita.services import framework_spec
+from ita.services.frameworks import framework_spec
 from ita.workbook import framework_workbook
 
 

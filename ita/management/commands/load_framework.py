@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ita.catalogue import FrameworkFileError, parse_framework_file
-from ita.services import framework_load
+from ita.services.frameworks import framework_load
 
 
 class Command(BaseCommand):

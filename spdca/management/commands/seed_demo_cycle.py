@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Office, Role, User
 from ita.models import IITConfirmation
-from ita.respondents import eit_count_add, iit_confirm
-from ita.results import result_enter
+from ita.services.respondents import eit_count_add, iit_confirm
+from ita.services.results import result_enter
 from oit import services as oit_services
 from oit.models import Approval, EvidenceRevision, Item, ItemEvent, Publication
 from spdca import services
