@@ -49,7 +49,7 @@ def seed_office(number: int, password_hash: str, framework) -> bool:
     from django.db import transaction
 
     from accounts.models import Membership, Office, Role, Unit, User
-    from ita.services.frameworks import assessment_open
+    from ita.services.assessments import assessment_open
     from notifications.models import Channel, LineChannel, LineLink, Preference
     from oit.models import Item
 

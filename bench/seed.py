@@ -55,7 +55,7 @@ def seed_office(number: int, password_hash: str, frameworks: dict) -> None:
     from django.db import transaction
 
     from accounts.models import Membership, Office, Role, Unit, User
-    from ita.services.frameworks import assessment_open
+    from ita.services.assessments import assessment_open
 
     slug = f"bench-{number:03d}"
     if Office.objects.filter(slug=slug).exists():

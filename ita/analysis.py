@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from accounts.models import Office
 from core import charts
 from ita.models import Assessment, OfficialResult
-from ita.services.results import ResultSummary, summarize
+from ita.selectors import ResultSummary, summarize
 
 
 @dataclass

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.pdf import render_pdf
 from core.report_kinds import register
-from ita.services.respondents import eit_counts_with_running_total, respondent_progress
+from ita.selectors import eit_counts_with_running_total, respondent_progress
 
 
 def build_respondent_report(job, progress) -> bytes:

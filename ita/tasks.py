@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from ita.models import Assessment
-from ita.services.respondents import WINDOW_MILESTONE, respondent_progress
+from ita.selectors import WINDOW_MILESTONE, respondent_progress
 from notifications import events
 
 

@@ -14,7 +14,7 @@ from accounts.permissions import get_membership_or_404
 from core.files import private_file_response
 from core.thai import ThaiCollate, fiscal_year_label, fiscal_year_of
 from core.views import error_messages
-from ita import drafts, scoring, services
+from ita import drafts, scoring, selectors, services
 from ita.access import assessment_context, get_assessment_or_404
 from ita.analysis import office_analysis
 from ita.compare import SIMILAR_ENOUGH, framework_diff, similarity
@@ -48,8 +48,8 @@ from ita.models import (
     RespondentTarget,
     SubIndicator,
 )
-from ita.services.frameworks import assessment_open
-from ita.services.respondents import eit_counts_with_running_total, respondent_progress
+from ita.selectors import eit_counts_with_running_total, respondent_progress
+from ita.services.assessments import assessment_open
 from ita.workbook import framework_workbook
 
 REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
@@ -90,7 +90,7 @@ def office(request, office_slug):
             "membership": membership,
             "assessments": assessments,
             "can_open": can_open,
-            "revisions": services.frameworks.revisions_since_opened(assessments),
+            "revisions": selectors.revisions_since_opened(assessments),
             **missing,
         },
     )
@@ -109,7 +109,7 @@ def assessment_create(request, office_slug):
         if response is not None:
             return response
     previews = [
-        (framework, services.frameworks.carry_over_preview(office=membership.office, framework=framework))
+        (framework, selectors.carry_over_preview(office=membership.office, framework=framework))
         for framework in form.fields["framework"].queryset
     ]
     return render(
@@ -152,7 +152,7 @@ def assessment_open_confirm(request, office_slug, fiscal_year):
         response = _open(request, membership, framework, carry_over=form.cleaned_data["carry_over"], form=form)
         if response is not None:
             return response
-    preview = services.frameworks.carry_over_preview(office=membership.office, framework=framework)
+    preview = selectors.carry_over_preview(office=membership.office, framework=framework)
     return render(
         request,
         "ita/assessment_open.html",
@@ -170,7 +170,7 @@ def assessment_open_confirm(request, office_slug, fiscal_year):
 def carry_over(request, office_slug, fiscal_year):
     """How this year's items continue the office's latest earlier year's, and who held them."""
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
-    preview = services.frameworks.carry_over_preview(office=assessment.office, framework=assessment.framework)
+    preview = selectors.carry_over_preview(office=assessment.office, framework=assessment.framework)
     return render(request, "ita/carry_over.html", assessment_context(assessment, membership, preview=preview))
 
 
@@ -180,14 +180,14 @@ def _missing_year(request) -> dict:
     current_year = fiscal_year_of(timezone.localdate())
     if Framework.objects.filter(fiscal_year=current_year).exists():
         return {"missing_year": None}
-    can_edit = services.frameworks.can_edit_frameworks(request.user)
+    can_edit = selectors.can_edit_frameworks(request.user)
     return {
         "can_edit_frameworks": can_edit,
         "missing_year": {
             "year": current_year,
             "latest": Framework.objects.order_by("-fiscal_year").first(),
             "draft": FrameworkDraft.objects.filter(fiscal_year=current_year).first(),
-            "editors": services.frameworks.framework_editors() if not can_edit else [],
+            "editors": selectors.framework_editors() if not can_edit else [],
         },
     }
 
@@ -196,7 +196,7 @@ def _missing_year(request) -> dict:
 def framework_list(request):
     """The published years; framework editors also see the drafts and start the next one."""
     frameworks = Framework.objects.annotate(item_count=Count("items", distinct=True))
-    can_edit = services.frameworks.can_edit_frameworks(request.user)
+    can_edit = selectors.can_edit_frameworks(request.user)
     return render(
         request,
         "ita/framework_list.html",
@@ -227,7 +227,7 @@ def framework_detail(request, fiscal_year):
         ),
         fiscal_year=fiscal_year,
     )
-    can_edit = services.frameworks.can_edit_frameworks(request.user)
+    can_edit = selectors.can_edit_frameworks(request.user)
     return render(
         request,
         "ita/framework_detail.html",
@@ -405,9 +405,9 @@ def results(request, office_slug, fiscal_year):
 
 
 def _render_results(request, assessment, membership, status=200, **forms):
-    framework = services.results.framework_for_scoring(assessment.framework)
+    framework = selectors.framework_for_scoring(assessment.framework)
     entries = list(assessment.official_results.select_related("entered_by").prefetch_related("scores"))
-    summary = services.results.summarize(entries[0], framework) if entries else None
+    summary = selectors.summarize(entries[0], framework) if entries else None
     target = assessment.target_band
     context = assessment_context(
         assessment,
@@ -510,7 +510,7 @@ def analysis(request, office_slug):
 
 
 def _require_editor(request) -> None:
-    if not services.frameworks.can_edit_frameworks(request.user):
+    if not selectors.can_edit_frameworks(request.user):
         raise PermissionDenied
 
 
@@ -528,7 +528,7 @@ def _draft_context(draft: FrameworkDraft, **extra) -> dict:
         "spec": spec,
         "problems": problems,
         "published": published,
-        "in_use": published is not None and services.frameworks.framework_in_use(draft.fiscal_year),
+        "in_use": published is not None and selectors.framework_in_use(draft.fiscal_year),
         "labels": drafts.part_labels(),
         "part_tabs": [(name, drafts.part_labels()[name]) for name in drafts.EDITED_PARTS],
         "version_form": VersionForm(initial={"version": draft.version}),
@@ -671,7 +671,7 @@ def _get_part(part: str):
 
 def _structure_fixed(draft: FrameworkDraft, part) -> bool:
     """A correction of a framework in use keeps its structural rows where they are."""
-    return part.name in drafts.STRUCTURAL_PARTS and services.frameworks.framework_in_use(draft.fiscal_year)
+    return part.name in drafts.STRUCTURAL_PARTS and selectors.framework_in_use(draft.fiscal_year)
 
 
 def _locked_fields(part, context) -> tuple:

@@ -169,7 +169,7 @@ def gate_blocking(*, stage, problems: list[str] | dict[str, list[str]], day=None
 
 def respondent_pace_behind(*, assessment, progress, day=None) -> list:
     """`progress`: one instrument's progress (code, done, required, projected, deadline), as
-    `ita.respondents.respondent_progress` gives it. To administrators and the committee."""
+    `ita.selectors.respondent_progress` gives it. To administrators and the committee."""
     office = assessment.office
     users = get_user_model().objects.filter(
         memberships__office=office, memberships__role__in=[Role.ADMIN, Role.COMMITTEE]

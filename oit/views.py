@@ -13,7 +13,7 @@ from accounts.permissions import get_membership_or_404
 from core.thai import format_be_date
 from core.views import error_messages
 from ita.access import assessment_context, get_assessment_or_404
-from ita.services.frameworks import revisions_since_opened
+from ita.selectors import revisions_since_opened
 from oit import services, whatif
 from oit.files import revision_response
 from oit.forms import (

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ita import scoring
 from ita.models import Assessment, Instrument, RatingBand
-from ita.services.results import previous_summary
+from ita.selectors import previous_summary
 
 DEFAULT_EXPECTED = Decimal(90)
 

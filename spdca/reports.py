@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.pdf import render_pdf
 from core.report_kinds import register
 from ita.analysis import office_analysis
-from ita.services.respondents import eit_counts_with_running_total, respondent_progress
+from ita.selectors import eit_counts_with_running_total, respondent_progress
 from oit.models import Item
 from spdca.models import AnnualReportText, Finding, Improvement, Outcome, ProgressUpdate
 from spdca.selectors import activities_with_progress, annual_report_problems, stages_work, uncovered_findings

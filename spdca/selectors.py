@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ita.models import Assessment, Indicator
-from ita.services.respondents import respondent_progress
-from ita.services.results import previous_summary
+from ita.selectors import previous_summary, respondent_progress
 from oit.models import Item
 from spdca.models import Activity, Finding, ProgressUpdate, Stage
 

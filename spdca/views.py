@@ -11,7 +11,7 @@ from accounts.models import Role
 from core.files import private_file_response
 from core.views import error_messages
 from ita.access import assessment_context, get_assessment_or_404
-from ita.services.respondents import respondent_progress
+from ita.selectors import respondent_progress
 from oit.selectors import item_status_summary
 from spdca import selectors, services
 from spdca.forms import (

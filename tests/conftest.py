@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.models import Role
 from ita.models import Framework
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory
 
 FRAMEWORK_DIR = Path(__file__).resolve().parent.parent / "ita" / "framework"

@@ -106,7 +106,7 @@ def committed_job(db, settings):
 
     from accounts.models import AuditEvent
     from ita.models import Framework
-    from ita.services.frameworks import assessment_open
+    from ita.services.assessments import assessment_open
     from reports.models import ReportJob
     from tests.factories import MembershipFactory
     from tests.helpers import in_own_connection

@@ -1,4 +1,4 @@
-"""Loading a year's framework into the catalogue and dumping it back out, and opening an assessment.
+"""Loading a year's framework into the catalogue and dumping it back out, and the framework editor's drafts.
 
 The load and the dump are driven by `ita.framework_schema`: each part's rows are compared with the
 catalogue's rows under the same parent by the part's key, and only what differs is written, so
@@ -7,24 +7,20 @@ loading the same framework twice (or loading a dump of it) writes no row.
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import ProtectedError, Q
+from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Office
 from accounts.services import audit_record
 from core.versions import StaleVersionError
 from ita import catalogue, drafts
 from ita.framework_schema import FRAMEWORK, LISTS, PARTS_BY_NAME, REF, Part
-from ita.hooks import assessment_setups, carry_over_previews, framework_load_hooks
-from ita.mapping import item_lineage
-from ita.models import Assessment, Framework, FrameworkDraft, FrameworkRevision, RespondentTarget
+from ita.hooks import framework_load_hooks
+from ita.models import Framework, FrameworkDraft, FrameworkRevision
+from ita.selectors import can_edit_frameworks, framework_in_use
 
-RESPONDENT_DEADLINE_MILESTONE = "perception"
 REVISION_CHANGES_KEPT = 1000  # lines of a revision's change list (a new year's is one per row)
 
 
@@ -188,31 +184,6 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None, note: str = "") 
     return result
 
 
-def carry_over_preview(*, office: Office, framework: Framework) -> dict | None:
-    """What opening `framework`'s year would carry over from the office's latest earlier
-    assessment: the item lineage and what the other apps say they would copy. None without one."""
-    previous = (
-        Assessment.objects.filter(office=office, fiscal_year__lt=framework.fiscal_year)
-        .select_related("framework")
-        .order_by("-fiscal_year")
-        .first()
-    )
-    if previous is None:
-        return None
-    lineage = item_lineage(previous.framework, framework)
-    preview = {"previous": previous, "lineage": lineage, "assignments": {}, "lines": []}
-    for describe in carry_over_previews():
-        said = describe(previous=previous, lineage=lineage)
-        preview["assignments"] |= said.get("assignments", {})
-        preview["lines"] += said.get("lines", [])
-    held = preview["assignments"]
-    preview["continued"] = [
-        (link, list(dict.fromkeys(held[old.pk] for old in link.old if old.pk in held))) for link in lineage.continued
-    ]
-    preview["gone"] = [(old, held.get(old.pk, "")) for old in lineage.gone]
-    return preview
-
-
 def framework_spec(framework: Framework) -> catalogue.FrameworkSpec:
     """The catalogue's rows of a year as a spec, in the order a file lists them: what
     `framework_load` takes back without writing a row. One query per part."""
@@ -248,79 +219,12 @@ def _dump_order(part: Part, obj: models.Model, places: dict) -> tuple:
     return (*parent, own)
 
 
-@transaction.atomic
-def assessment_open(*, office: Office, framework: Framework, user, carry_over: bool = True) -> Assessment:
-    """Open an office's assessment of a fiscal year: its respondent targets, and the rows the
-    other apps set up (the OIT items from the framework's definitions, ...), carrying over the
-    office's latest earlier year (assignments through the item mapping, unfinished improvements,
-    lessons) unless told not to."""
-    try:
-        with transaction.atomic():
-            assessment = Assessment.objects.create(
-                office=office, framework=framework, fiscal_year=framework.fiscal_year, opened_by=user
-            )
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("This office already has an assessment for fiscal year %(year)s.") % {"year": framework.fiscal_year}
-        ) from exc
-    deadline = framework.milestone_end(RESPONDENT_DEADLINE_MILESTONE)
-    RespondentTarget.objects.bulk_create(
-        RespondentTarget(assessment=assessment, rule=rule, deadline=deadline)
-        for rule in framework.respondent_rules.all()
-    )
-    for setup in assessment_setups():
-        setup(assessment=assessment, carry_over=carry_over)
-    audit_record(
-        office=office,
-        actor=user,
-        action="assessment.opened",
-        summary=f"Opened the assessment of fiscal year {framework.fiscal_year}"
-        + ("" if carry_over else ", nothing carried over"),
-        obj=assessment,
-    )
-    return assessment
-
-
 # --- The framework editor ------------------------------------------------------------------------
-
-EDIT_PERMISSION = "ita.edit_framework"
-
-
-def can_edit_frameworks(user) -> bool:
-    """A framework editor: the site-wide permission (superusers have every permission)."""
-    return bool(user and user.is_authenticated and user.has_perm(EDIT_PERMISSION))
-
-
-def framework_editors() -> list:
-    """Who puts frameworks in, for an office administrator to ask: superusers and holders of
-    the permission, directly or through a group."""
-    permission = Permission.objects.filter(codename="edit_framework", content_type__app_label="ita").first()
-    editors = Q(is_superuser=True) | Q(user_permissions=permission) | Q(groups__permissions=permission)
-    return list(get_user_model().objects.filter(editors, is_active=True).distinct().order_by("first_name", "username"))
-
-
-def revisions_since_opened(assessments) -> list[tuple]:
-    """(assessment, revision) for each revision of an assessment's framework published after the
-    office opened the year: the changes its people should know of."""
-    by_framework = {assessment.framework_id: [] for assessment in assessments}
-    for revision in FrameworkRevision.objects.filter(framework_id__in=by_framework, number__gt=1):
-        by_framework[revision.framework_id].append(revision)
-    return [
-        (assessment, revision)
-        for assessment in assessments
-        for revision in by_framework[assessment.framework_id]
-        if revision.created_at > assessment.created_at
-    ]
 
 
 def _require_editor(user) -> None:
     if not can_edit_frameworks(user):
         raise PermissionDenied(_("Only framework editors change ITA frameworks."))
-
-
-def framework_in_use(fiscal_year: int) -> bool:
-    """Offices have opened assessments on the year's published framework."""
-    return Assessment.objects.filter(framework__fiscal_year=fiscal_year).exists()
 
 
 class StaleDraftError(StaleVersionError):

@@ -1,25 +1,21 @@
-"""IIT and EIT respondents: targets, confirmations, counts and the pace towards the target.
+"""IIT and EIT respondents: targets, confirmations and counts (the pace towards the target is
+read in ita.selectors).
 
 No survey answer is ever stored: an IIT confirmation records only that a person took part, and EIT
 counts are numbers reported by the committee.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.services import audit_record
 from core.uploads import check_upload
-from ita.models import Assessment, EITCount, IITConfirmation, Instrument, RespondentTarget
-
-WINDOW_MILESTONE = "perception"
+from ita.models import Assessment, EITCount, IITConfirmation, RespondentTarget
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -138,92 +134,3 @@ def eit_count_remove(*, entry: EITCount, membership: Membership) -> None:
         obj=entry,
     )
     entry.delete()
-
-
-def eit_counts_with_running_total(assessment: Assessment) -> list[EITCount]:
-    """The assessment's EIT counts, oldest first, each with `running_total` so far."""
-    total, entries = 0, []
-    for entry in assessment.eit_counts.select_related("recorded_by").order_by("date", "id"):
-        total += entry.count
-        entry.running_total = total
-        entries.append(entry)
-    return entries
-
-
-@dataclass
-class Progress:
-    """One instrument's respondents against its target, and whether the pace will reach it."""
-
-    code: str
-    target: RespondentTarget
-    done: int
-    start: date | None
-    today: date
-
-    @property
-    def required(self) -> int | None:
-        return self.target.required
-
-    @property
-    def deadline(self) -> date | None:
-        return self.target.deadline
-
-    @property
-    def percent(self) -> float:
-        if not self.required:
-            return 0.0
-        return min(100.0, 100 * self.done / self.required)
-
-    @property
-    def reached(self) -> bool:
-        return self.required is not None and self.done >= self.required
-
-    @property
-    def days_left(self) -> int | None:
-        """Days until the deadline, counting today; 0 once it has passed."""
-        if self.deadline is None:
-            return None
-        return max(0, (self.deadline - self.today).days + 1)
-
-    @property
-    def projected(self) -> int | None:
-        """Respondents by the deadline if the pace so far goes on."""
-        if self.start is None or self.deadline is None or self.today < self.start:
-            return None
-        elapsed = (min(self.today, self.deadline) - self.start).days + 1
-        return round(self.done + self.done / elapsed * self.days_left)
-
-    @property
-    def state(self) -> str:
-        """reached, missed, behind (the pace will not reach the target), on_track, not_started or unknown."""
-        if self.required is None:
-            return "unknown"
-        if self.reached:
-            return "reached"
-        if self.deadline is not None and self.today > self.deadline:
-            return "missed"
-        if self.start is not None and self.today < self.start:
-            return "not_started"
-        if self.projected is not None and self.projected < self.required:
-            return "behind"
-        return "on_track"
-
-
-def respondent_progress(assessment: Assessment, today: date | None = None) -> list[Progress]:
-    """IIT and EIT progress of the assessment, in three queries."""
-    today = today or timezone.localdate()
-    window = assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
-    done = {
-        Instrument.Code.IIT: assessment.iit_confirmations.count(),
-        Instrument.Code.EIT: assessment.eit_counts.aggregate(n=Sum("count"))["n"] or 0,
-    }
-    return [
-        Progress(
-            code=target.rule.instrument.code,
-            target=target,
-            done=done.get(target.rule.instrument.code, 0),
-            start=window.start if window else None,
-            today=today,
-        )
-        for target in assessment.respondent_targets.select_related("rule__instrument")
-    ]

@@ -1,11 +1,11 @@
-"""Official results: entering or importing the year's published scores, and what they add up to.
+"""Official results: entering or importing the year's published scores (what they add up to is
+read in ita.selectors).
 
 The arithmetic is the year's framework (ita.scoring): indicator scores → instrument scores by the
 indicators' weights → the weighted total → the year's rating with its per-instrument conditions.
 """
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -18,96 +18,14 @@ from accounts.models import Membership
 from accounts.services import audit_record
 from core.sheets import SheetLimits, first_problems, normalise, quoted, read_rows
 from ita import scoring
-from ita.models import Assessment, Framework, Indicator, IndicatorScore, ItemScore, OfficialResult, RatingBand
+from ita.models import Assessment, IndicatorScore, ItemScore, OfficialResult, RatingBand
+from ita.selectors import framework_for_scoring, summarize
 
 ZERO, HUNDRED = Decimal(0), Decimal(100)
 # Header names accepted in an import, English or Thai, compared case-insensitively without spaces.
 KEY_HEADERS = {"indicator", "code", "item", "ตัวชี้วัด", "ตัวชี้วัดที่", "ข้อ", "รหัส"}
 SCORE_HEADERS = {"score", "คะแนน", "ผลคะแนน"}
 ITEM_CODE = re.compile(r"^[Oo](\d{1,2})$")
-
-
-@dataclass
-class ResultSummary:
-    """An official result with the instrument scores, total and rating it gives."""
-
-    result: OfficialResult
-    indicators: list[tuple[Indicator, Decimal]]
-    instruments: dict[str, Decimal]
-    total: Decimal
-    band: RatingBand
-    weights: dict[str, Decimal] = field(default_factory=dict)
-
-    @property
-    def points(self) -> dict[str, Decimal]:
-        """Each instrument's contribution to the total (e.g. OIT 38.70 of 40)."""
-        return {code: score * self.weights[code] / HUNDRED for code, score in self.instruments.items()}
-
-    def reaches(self, band: RatingBand) -> bool:
-        """The result is at `band` or better (bands are ordered best first)."""
-        return self.band.order <= band.order
-
-    def instruments_below(self, band: RatingBand) -> list[str]:
-        """Instruments that miss the band's per-instrument minimum (2566 onwards)."""
-        if band.min_each_instrument is None:
-            return []
-        return [code for code, score in self.instruments.items() if scoring.rounded(score) < band.min_each_instrument]
-
-    def weakest(self, count: int = 3) -> list[tuple[Indicator, Decimal]]:
-        return sorted(self.indicators, key=lambda pair: (pair[1], pair[0].number))[:count]
-
-    def below(self, level: Decimal) -> list[tuple[Indicator, Decimal]]:
-        return [pair for pair in self.indicators if pair[1] < level]
-
-
-def framework_for_scoring(framework: Framework) -> Framework:
-    """The framework with what `summarize` reads, fetched once."""
-    return Framework.objects.prefetch_related("indicators__instrument", "instruments", "rating_bands").get(
-        pk=framework.pk
-    )
-
-
-def summarize(result: OfficialResult, framework: Framework) -> ResultSummary:
-    """Apply the year's arithmetic to the result's indicator scores.
-
-    Reads the framework's indicators, instruments and rating bands through `.all()`, so a caller
-    that prefetched them (framework_for_scoring) pays no further queries.
-    """
-    scores = {score.indicator_id: score.score for score in result.scores.all()}
-    indicators = list(framework.indicators.all())
-    instruments = {instrument.code: instrument for instrument in framework.instruments.all()}
-    by_instrument: dict[str, dict[int, Decimal]] = {}
-    weights_by_instrument: dict[str, dict[int, Decimal]] = {}
-    for indicator in indicators:
-        code = indicator.instrument.code
-        by_instrument.setdefault(code, {})[indicator.pk] = scores[indicator.pk]
-        weights_by_instrument.setdefault(code, {})[indicator.pk] = indicator.weight
-    instrument_scores = {
-        code: scoring.weighted_mean(by_instrument[code], weights_by_instrument[code]) for code in by_instrument
-    }
-    weights = {code: instrument.weight for code, instrument in instruments.items()}
-    total = scoring.total_score(instrument_scores, weights)
-    band = scoring.rating_for(framework.rating_bands.all(), total, instrument_scores)
-    return ResultSummary(
-        result=result,
-        indicators=[(indicator, scores[indicator.pk]) for indicator in indicators],
-        instruments=instrument_scores,
-        total=total,
-        band=band,
-        weights=weights,
-    )
-
-
-def latest_result(assessment: Assessment) -> OfficialResult | None:
-    return assessment.official_results.prefetch_related("scores").first()
-
-
-def previous_summary(assessment: Assessment) -> tuple[Assessment, ResultSummary] | None:
-    """The latest earlier year with official results, and what its latest entry adds up to."""
-    previous = assessment.previous(with_results=True)
-    if previous is None:
-        return None
-    return previous, summarize(latest_result(previous), framework_for_scoring(previous.framework))
 
 
 @transaction.atomic

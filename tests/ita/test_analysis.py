@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from ita.analysis import office_analysis
 from ita.services import results
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db

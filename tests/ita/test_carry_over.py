@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from ita.mapping import item_lineage
 from ita.models import Assessment, Framework
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit.models import Item, ItemEvent
 from oit.services import items_assign
 from spdca.models import Improvement, Lesson

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from accounts.models import AuditEvent
 from ita import drafts
 from ita.models import Framework, FrameworkDraft, FrameworkRevision
+from ita.services.assessments import assessment_open
 from ita.services.frameworks import (
-    assessment_open,
     framework_draft_publish,
     framework_draft_save,
     framework_draft_start,

@@ -12,8 +12,10 @@ from ita import scoring
 from ita.catalogue import parse_framework, parse_framework_file
 from ita.compare import framework_diff
 from ita.models import Framework
+from ita.selectors import framework_for_scoring, summarize
 from ita.services import results
-from ita.services.frameworks import assessment_open, framework_load
+from ita.services.assessments import assessment_open
+from ita.services.frameworks import framework_load
 from tests.conftest import FRAMEWORK_DIR
 from tests.factories import MembershipFactory
 
@@ -191,7 +193,7 @@ def test_a_split_eit_is_scored_by_the_years_instruments_and_weights(office):
     assert assessment.oit_items.count() == 26
     scores = {**dict.fromkeys(range(1, 6), D(96)), 6: D(90), 7: D(80), 8: D(100), 9: D(90), 10: D(100)}
     result = results.result_enter(assessment=assessment, membership=admin, scores=scores)
-    summary = results.summarize(result, results.framework_for_scoring(framework))
+    summary = summarize(result, framework_for_scoring(framework))
     assert summary.instruments == {"IIT": D(96), "EIT(1)": D(85), "EIT(2)": D(100), "OIT": D(95)}
     # 96 × 0.3 + 85 × 0.2 + 100 × 0.1 + 95 × 0.4 = 28.8 + 17 + 10 + 38
     assert summary.total == D("93.8")

@@ -8,8 +8,8 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Role
 from ita.forms import EITCountForm
 from ita.models import EITCount, IITConfirmation
+from ita.selectors import Progress
 from ita.services import respondents
-from ita.services.respondents import Progress
 from tests.factories import MembershipFactory
 from tests.helpers import assert_queries_constant
 

@@ -14,8 +14,9 @@ from django.utils import translation
 
 from accounts.models import AuditEvent
 from ita.models import OfficialResult
+from ita.selectors import latest_result, summarize
 from ita.services import results
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def enter(assessment, member, scores=SCORES, **kwargs):
 
 
 def summary_of(assessment, member, scores):
-    return results.summarize(enter(assessment, member, scores), assessment.framework)
+    return summarize(enter(assessment, member, scores), assessment.framework)
 
 
 def test_the_arithmetic_reproduces_the_published_oit_row(assessment, admin_member):
@@ -93,7 +94,7 @@ def test_entering_again_supersedes_and_both_are_kept(assessment, admin_member):
     enter(assessment, admin_member)
     enter(assessment, admin_member, {**SCORES, 10: D(90)}, source="ITAS")
     assert OfficialResult.objects.count() == 2
-    assert results.latest_result(assessment).source == "ITAS"
+    assert latest_result(assessment).source == "ITAS"
     assert AuditEvent.objects.filter(action="results.entered").count() == 2
     first = OfficialResult.objects.last()
     with pytest.raises(ValueError):

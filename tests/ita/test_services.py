@@ -9,7 +9,8 @@ from django.utils import translation
 from accounts.models import AuditEvent
 from ita.catalogue import FrameworkFileError, parse_framework, parse_framework_file
 from ita.models import Framework, ItemDefinition, ItemRequirement, Milestone, RespondentRule
-from ita.services.frameworks import assessment_open, framework_load
+from ita.services.assessments import assessment_open
+from ita.services.frameworks import framework_load
 from oit.models import Item
 from tests.conftest import FRAMEWORK_DIR
 

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ita.selectors import WINDOW_MILESTONE
 from ita.services import respondents
-from ita.services.frameworks import assessment_open
-from ita.services.respondents import WINDOW_MILESTONE
+from ita.services.assessments import assessment_open
 from ita.tasks import respondent_pace_watch, watch_respondent_pace
 from notifications.models import Channel, Notification
 from tests.oit.publishing import make_team

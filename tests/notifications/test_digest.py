@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from notifications.models import Channel, LineChannel, Notification, PersonalSettings, Preference
 from notifications.services import digests_send
 from oit.models import Item

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 
 from accounts.models import Role
-from ita.services.frameworks import assessment_open
-from ita.services.respondents import respondent_progress
+from ita.selectors import respondent_progress
+from ita.services.assessments import assessment_open
 from notifications import events
 from notifications.models import Channel, Notification
 from oit.services import item_approve, item_comment, item_publish, item_return, item_submit, item_unpublish

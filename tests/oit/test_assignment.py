@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit import services
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.oit.helpers import Kind, Status, add_file, fresh, get_item, state, stored_files

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from ita.models import Framework
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit.models import Item
 from oit.selectors import evidence_period, items_out_of_period
 from tests.oit.helpers import add_file, add_link, get_item, submit

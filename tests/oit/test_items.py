@@ -5,7 +5,8 @@ import yaml
 from accounts.models import Role
 from ita.catalogue import parse_framework
 from ita.models import ItemRequirement
-from ita.services.frameworks import assessment_open, framework_load
+from ita.services.assessments import assessment_open
+from ita.services.frameworks import framework_load
 from oit import services
 from oit.models import Item, RequirementCheck
 from tests.conftest import FRAMEWORK_DIR

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from notifications.models import Channel, Notification
 from oit import linkwatch
 from oit.linkwatch import Options, check_link, check_links, links_watch

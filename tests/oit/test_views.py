@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit import services
 from oit.forms import CommentForm, ReasonForm, TransitionForm
 from oit.models import Evidence, Item, ItemEvent, Publication

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from ita.catalogue import parse_framework
-from ita.services.frameworks import assessment_open, framework_load
+from ita.services.assessments import assessment_open
+from ita.services.frameworks import framework_load
 from tests.ita.test_framework_years import split_eit_year
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit.models import Item
 from oit.services import evidence_remove
 from tests.helpers import assert_queries_constant

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit.models import EvidenceRevision, ItemEvent
 from tests.factories import UserFactory
 from tests.oit.publishing import get_item, make_team, prepare

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Invitation, Role
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from ita.services.respondents import eit_count_add, iit_confirm
 from oit.services import item_approve, item_submit
 from reports.models import ReportJob

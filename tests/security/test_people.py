@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.checks import check_proxy_count
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit.services import item_unpublish
 from tests.oit.publishing import make_team, published_item
 

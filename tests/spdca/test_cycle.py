@@ -10,7 +10,7 @@ from django.utils import translation
 from accounts.models import AuditEvent
 from ita.models import Framework
 from ita.services import results
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit.models import Item
 from spdca import selectors, services
 from spdca.models import Activity, Finding, Improvement, Lesson, Meeting, ProgressUpdate, Stage

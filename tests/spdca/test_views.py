@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from oit.models import Item
 from tests.factories import MembershipFactory, OfficeFactory
 from tests.helpers import assert_queries_constant

@@ -10,8 +10,9 @@ import pytest
 from core import report_kinds
 from core.thai import thai_digits
 from ita.models import Framework
+from ita.selectors import framework_for_scoring, latest_result, summarize
 from ita.services import results
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 from ita.services.respondents import eit_count_add, iit_confirm
 from oit.models import Item
 from oit.selectors import evidence_period, item_status_summary, items_out_of_period
@@ -87,7 +88,7 @@ def run_the_year(fiscal_year: int):
     assert summary.oit_score == Decimal(100)
     scores = {indicator.number: Decimal(90) for indicator in assessment.framework.indicators.all()}
     results.result_enter(assessment=assessment, membership=team.admin, scores=scores, source="ITAS")
-    official = results.summarize(results.latest_result(assessment), results.framework_for_scoring(assessment.framework))
+    official = summarize(latest_result(assessment), framework_for_scoring(assessment.framework))
     assert official.total == Decimal(90)
     pdfs = {}
     for kind in report_kinds.kinds():

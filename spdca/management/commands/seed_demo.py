@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.models import Membership, Office, Role, Unit, User
 from ita.models import Framework
-from ita.services.frameworks import assessment_open
+from ita.services.assessments import assessment_open
 
 OFFICE = {
     "slug": "spm-chanthaburi-trat",
