@@ -16,6 +16,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import Membership
 from ita.models import Assessment, Indicator
 from ita.selectors import previous_summary, respondent_progress
 from oit.models import Item
@@ -51,6 +52,15 @@ def activities_with_progress(assessment: Assessment) -> list[Activity]:
     for activity in result:
         activity.percent = activity.latest_percent or 0
     return result
+
+
+def can_report_progress(activity: Activity, membership: Membership) -> bool:
+    """The activity's unit or responsible person reports its progress; the admin may too."""
+    return (
+        membership.is_admin
+        or (activity.unit_id is not None and activity.unit_id == membership.unit_id)
+        or activity.responsible_id == membership.user_id
+    )
 
 
 # --- stages and their gates ------------------------------------------------------------------

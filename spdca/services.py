@@ -35,7 +35,7 @@ from spdca.models import (
     ProgressUpdate,
     Stage,
 )
-from spdca.selectors import gate_problems
+from spdca.selectors import can_report_progress, gate_problems
 
 # Each stage's default dates come from one milestone of the year's calendar.
 STAGE_MILESTONES = {"S": "prepare", "P": "register", "D": "oit_collect", "C": "perception", "A": "act"}
@@ -242,15 +242,6 @@ def activity_update(
 
 
 # --- D: progress -----------------------------------------------------------------------------
-
-
-def can_report_progress(activity: Activity, membership: Membership) -> bool:
-    """The activity's unit or responsible person reports its progress; the admin may too."""
-    return (
-        membership.is_admin
-        or (activity.unit_id is not None and activity.unit_id == membership.unit_id)
-        or activity.responsible_id == membership.user_id
-    )
 
 
 @transaction.atomic

@@ -291,7 +291,7 @@ def _render_d(request, assessment, membership, status=200, form=None):
         .prefetch_related("files")
     )
     reportable = Activity.objects.filter(
-        pk__in=[a.pk for a in activities if services.can_report_progress(a, membership)]
+        pk__in=[a.pk for a in activities if selectors.can_report_progress(a, membership)]
     )
     context = assessment_context(
         assessment,
