@@ -51,6 +51,22 @@ def violations(source: str) -> list[str]:
     return found
 
 
+def imported_services(source: str) -> list[str]:
+    """The services modules a module imports (`x.services`, `x.services.y`, `from x import services`)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if "services" in alias.name.split(".")]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if "services" in node.module.split("."):
+                found.append(node.module)
+            found += [f"{node.module}.{alias.name}" for alias in node.names if alias.name == "services"]
+    return found
+
+
+SELECTORS = _project_files("selectors.py")
+
+
 def test_the_views_are_found():
     assert {path.parent.name for path in VIEWS} >= {"accounts", "core", "ita", "oit", "reports", "spdca"}
 
@@ -58,6 +74,31 @@ def test_the_views_are_found():
 @pytest.mark.parametrize("path", VIEWS, ids=lambda path: str(path.relative_to(ROOT)))
 def test_views_leave_writes_and_audit_events_to_services(path):
     assert violations(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", SELECTORS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_selectors_read_without_services(path):
+    """Services build on selectors, never the other way round (ita's services package imports its
+    selectors, so the other way would also be an import cycle)."""
+    assert imported_services(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_selectors_are_found():
+    assert {path.parent.name for path in SELECTORS} >= {"ita", "oit", "spdca"}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from ita.services.results import result_enter", ["ita.services.results"]),
+        ("from ita import services", ["ita.services"]),
+        ("import oit.services", ["oit.services"]),
+        ("from ita.selectors import summarize", []),
+        ("from accounts.models import Membership", []),
+    ],
+)
+def test_the_check_finds_services_imports(source, expected):
+    assert imported_services(source) == expected
 
 
 def test_templates_take_the_membership_from_their_context():
