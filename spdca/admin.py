@@ -5,6 +5,8 @@ from spdca.models import (
     Activity,
     AnnualReportText,
     Attachment,
+    Committee,
+    CommitteeMember,
     Finding,
     Improvement,
     Lesson,
@@ -75,3 +77,17 @@ class OutcomeAdmin(AssessmentAdmin):
 @admin.register(AnnualReportText)
 class AnnualReportTextAdmin(AssessmentAdmin):
     list_display = ["assessment", "project"]
+
+
+class CommitteeMemberInline(admin.TabularInline):
+    model = CommitteeMember
+    fields = ["order", "role", "user", "honorific", "name", "position"]
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Committee)
+class CommitteeAdmin(AssessmentAdmin):
+    list_display = ["assessment", "name", "order_number", "order_date"]
+    exclude = ["order_file"]  # the signed order is uploaded through the office's pages, where it is checked
+    inlines = [CommitteeMemberInline]

@@ -3,10 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import DateInput
+from core.uploads import ACCEPT_IMAGES
 from ita.models import Indicator, Instrument
 from spdca.models import (
     Activity,
     AnnualReportText,
+    Committee,
+    CommitteeMember,
     Finding,
     Improvement,
     Lesson,
@@ -21,7 +24,27 @@ def office_people(office):
     return User.objects.filter(memberships__office=office).order_by("first_name", "last_name")
 
 
-class StageForm(forms.ModelForm):
+class VersionField(forms.IntegerField):
+    """The version of the record the form was built from, sent back with the save."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, min_value=0, **kwargs)
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that sends back the version of the record it was built from."""
+
+    version = VersionField()
+    # Records that exist once per assessment need the version even for their first save.
+    version_always_required = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+        self.fields["version"].required = self.version_always_required or self.instance.pk is not None
+
+
+class StageForm(VersionedModelForm):
     override_reason = forms.CharField(
         label=_("Reason for closing despite the gate"),
         required=False,
@@ -61,8 +84,9 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedModelForm):
     files = MultipleFileField(label=_("Attachments"), required=False)
+    version_always_required = True
 
     class Meta:
         model = Meeting
@@ -86,6 +110,7 @@ class FindingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     proposed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = VersionField(required=False)
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +126,7 @@ class FindingForm(forms.Form):
         return data
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(VersionedModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -167,7 +192,7 @@ class ProgressForm(forms.Form):
         self.fields["activity"].queryset = activities
 
 
-class ImprovementForm(forms.ModelForm):
+class ImprovementForm(VersionedModelForm):
     class Meta:
         model = Improvement
         fields = ["phase", "cause", "action", "owner"]
@@ -179,14 +204,14 @@ class ImprovementForm(forms.ModelForm):
         self.fields["owner"].label_from_instance = lambda user: user.display_name
 
 
-class LessonForm(forms.ModelForm):
+class LessonForm(VersionedModelForm):
     class Meta:
         model = Lesson
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(VersionedModelForm):
     class Meta:
         model = Outcome
         fields = ["kind", "text"]
@@ -204,3 +229,38 @@ class AnnualReportTextForm(forms.ModelForm):
             "introduction": forms.Textarea(attrs={"rows": 6}),
             "coach": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class CommitteeForm(VersionedModelForm):
+    order_file = forms.FileField(
+        label=_("Signed order (PDF or picture)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf," + ACCEPT_IMAGES}),
+        help_text=_("A new file replaces the one kept."),
+    )
+    version_always_required = True
+
+    class Meta:
+        model = Committee
+        fields = ["name", "duties", "order_number", "order_date"]
+        widgets = {"order_date": DateInput(), "duties": forms.Textarea(attrs={"rows": 3})}
+
+
+class CommitteeMemberForm(VersionedModelForm):
+    class Meta:
+        model = CommitteeMember
+        fields = ["role", "user", "honorific", "name", "position"]
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = office_people(office)
+        self.fields["user"].label_from_instance = lambda user: user.formal_name
+        self.fields["user"].empty_label = _("— not a user: type the name below —")
+        self.fields["user"].help_text = _("Or, for someone without an account, type the name with the honorific.")
+        self.fields["position"].help_text = _("As the order prints it; empty: the user's own position.")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Choose a user of the office or type the person's name."))
+        return data

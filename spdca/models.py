@@ -40,6 +40,7 @@ class Stage(BaseModel):
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["assessment", "order"]
@@ -63,6 +64,7 @@ class Meeting(BaseModel):
     place = models.CharField(_("place"), max_length=255)
     attendees = models.TextField(_("attendees"), max_length=5000, blank=True, help_text=_("One per line."))
     minutes = models.TextField(_("minutes"), max_length=5000, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("analysis meeting")
@@ -90,6 +92,7 @@ class Finding(BaseModel):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["kind", "instrument__order", "indicator__number", "id"]
@@ -129,6 +132,7 @@ class Activity(BaseModel):
     is_publicity = models.BooleanField(
         _("publicity"), default=False, help_text=_("A campaign such as No Gift Policy, reported as publicity.")
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["start", "id"]
@@ -220,6 +224,7 @@ class Improvement(BaseModel):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["phase", "done", "id"]
@@ -238,6 +243,7 @@ class Lesson(BaseModel):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["id"]
@@ -259,6 +265,7 @@ class Outcome(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("outcome"), max_length=2000)
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["kind", "order", "id"]
@@ -302,3 +309,85 @@ class AnnualReportText(BaseModel):
 
     def __str__(self) -> str:
         return str(self.assessment)
+
+
+def committee_order_upload_to(committee: "Committee", filename: str) -> str:
+    return opaque_name(f"spdca/committee/{timezone.now():%Y/%m}", committee.order_file_extension)
+
+
+class Committee(BaseModel):
+    """The committee that collects, checks and publishes the OIT items of an assessment, and the
+    order (คำสั่งแต่งตั้ง) that appointed it, kept with the signed document."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="committee")
+    name = models.CharField(_("committee"), max_length=255)
+    duties = models.TextField(_("duties"), max_length=2000, blank=True)
+    order_number = models.CharField(_("order number"), max_length=30, blank=True, help_text=_("e.g. 123/2566"))
+    order_date = models.DateField(_("order date"), null=True, blank=True)
+    order_file = models.FileField(
+        _("signed order"), upload_to=committee_order_upload_to, storage=private_storage, max_length=200, blank=True
+    )
+    order_file_name = models.CharField(max_length=255, blank=True)
+    order_file_extension = models.CharField(max_length=10, blank=True)
+    order_file_type = models.CharField(max_length=100, blank=True)
+    order_file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    order_file_sha256 = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("OIT committee")
+        verbose_name_plural = _("OIT committees")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeMember(BaseModel):
+    """A person of the office on the committee: one of its users, or a name typed in for someone
+    without an account. Kept in the order the appointment order lists them."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MEMBER = "member", _("Member")
+        SECRETARY = "secretary", _("Member and secretary")
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user of the office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    honorific = models.CharField(_("honorific"), max_length=50, blank=True, help_text=_("e.g. นาย, นาง, นางสาว, ดร."))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["committee", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(name=""), name="committee_member_has_a_name"
+            )
+        ]
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+
+    def __str__(self) -> str:
+        return self.formal_name
+
+    @property
+    def formal_name(self) -> str:
+        """The name as the order prints it, with the honorific."""
+        if self.user_id:
+            return self.user.formal_name
+        return f"{self.honorific}{self.name}"
+
+    @property
+    def printed_position(self) -> str:
+        """The position typed for the order, else the user's own."""
+        return self.position or (self.user.position if self.user_id else "")

@@ -12,7 +12,7 @@ from core.report_kinds import register
 from ita.analysis import office_analysis
 from ita.selectors import eit_counts_with_running_total, respondent_progress
 from oit.models import Item
-from spdca.models import AnnualReportText, Finding, Improvement, Outcome, ProgressUpdate
+from spdca.models import AnnualReportText, Committee, Finding, Improvement, Outcome, ProgressUpdate
 from spdca.selectors import activities_with_progress, annual_report_problems, stages_work, uncovered_findings
 
 CHART_YEARS = 5  # the chart's bar colours, and the room on an A4 page
@@ -101,6 +101,7 @@ def annual_report_context(assessment) -> dict:
     text = AnnualReportText.objects.filter(assessment=assessment).first() or AnnualReportText(assessment=assessment)
     respondents = respondent_progress(assessment)
     meeting = getattr(assessment, "analysis_meeting", None)
+    committee = Committee.objects.filter(assessment=assessment).first()
     develop = [f for f in findings if f.kind == Finding.Kind.DEVELOP]
     uncovered = {finding.pk for finding in uncovered_findings(assessment)}
     last = analysis.last(CHART_YEARS)
@@ -126,6 +127,8 @@ def annual_report_context(assessment) -> dict:
         "stage_titles": STAGE_TITLES,
         "stage_headings": list(STAGE_TITLES.items()),
         "meeting": meeting,
+        "committee": committee,
+        "committee_members": list(committee.members.select_related("user")) if committee else [],
         "attendees": len(_paragraphs(meeting.attendees)) if meeting else 0,
         "previous": previous,
         "previous_rows": instrument_rows(previous[1], previous[0].framework) if previous else [],

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
 from accounts.services import audit_record
-from core.uploads import check_upload
+from core.uploads import IMAGES, check_upload
 from core.versions import StaleVersionError
 from ita.hooks import on_carry_over_preview
 from ita.models import Assessment, Indicator
@@ -27,6 +27,8 @@ from spdca.models import (
     Activity,
     AnnualReportText,
     Attachment,
+    Committee,
+    CommitteeMember,
     Finding,
     Improvement,
     Lesson,
@@ -52,6 +54,24 @@ def _require_admin(membership: Membership, assessment: Assessment) -> None:
 def _audit(membership: Membership, action: str, obj: models.Model, summary: str) -> None:
     """Record a change of the cycle in the office's activity log."""
     audit_record(office=membership.office, actor=membership.user, action=action, summary=summary[:200], obj=obj)
+
+
+def _check_version(current: int, expected_version: int | None) -> None:
+    """Refuse a save made from a form shown before someone else's save (None: not from a form)."""
+    if expected_version is not None and current != expected_version:
+        raise StaleVersionError()
+
+
+def _lock(model: type[models.Model], pk: int, expected_version: int | None):
+    """The record, re-read and locked for this transaction; stale if its version moved on."""
+    locked = model.objects.select_for_update(of=("self",)).get(pk=pk)
+    _check_version(locked.version, expected_version)
+    return locked
+
+
+def _save(obj: models.Model, *fields: str) -> None:
+    obj.version += 1
+    obj.save(update_fields=[*fields, "version", "updated_at"])
 
 
 # --- setting up a new assessment -------------------------------------------------------------
@@ -111,12 +131,14 @@ def stage_update(
     notes: str,
     responsible: Iterable,
     override_reason: str = "",
+    expected_version: int | None = None,
 ) -> Stage:
     """Change a stage. Closing it while its gate is not met needs a reason, which is recorded."""
     # Re-read under a lock: a bound form has already changed the caller's copy, and two closings
     # at once must not both skip the gate.
     stage = Stage.objects.select_for_update(of=("self",)).select_related("assessment__office").get(pk=stage.pk)
     _require_admin(membership, stage.assessment)
+    _check_version(stage.version, expected_version)
     if start and end and end < start:
         raise ValidationError(_("The end is before the start."))
     override_reason = override_reason.strip()
@@ -137,6 +159,7 @@ def stage_update(
                 data={"reason": override_reason, "problems": problems},
             )
     stage.status, stage.start, stage.end, stage.notes = status, start, end, notes
+    stage.version += 1
     stage.save()
     stage.responsible.set(responsible)
     audit_record(
@@ -164,14 +187,19 @@ def meeting_save(
     attendees: str = "",
     minutes: str = "",
     files: Iterable[UploadedFile] = (),
+    expected_version: int | None = None,
 ) -> Meeting:
     """Record the analysis meeting (one per assessment), adding the minutes, the attendance sheet
-    or photos; the files are checked before anything is saved."""
+    or photos; the files are checked before anything is saved. A meeting not yet recorded counts
+    as version 1, so two first saves from the same empty form do not both pass."""
     _require_admin(membership, assessment)
     checked = [(upload, check_upload(upload)) for upload in files]
-    meeting, _created = Meeting.objects.update_or_create(
-        assessment=assessment, defaults={"date": date, "place": place, "attendees": attendees, "minutes": minutes}
-    )
+    meeting = Meeting.objects.select_for_update().filter(assessment=assessment).first()
+    meeting = meeting or Meeting(assessment=assessment)
+    _check_version(meeting.version, expected_version)
+    meeting.date, meeting.place, meeting.attendees, meeting.minutes = date, place, attendees, minutes
+    meeting.version += 1
+    meeting.save()
     _attach(checked, membership, meeting=meeting)
     _audit(membership, "spdca.meeting_saved", meeting, f"Analysis meeting {meeting.date}")
     return meeting
@@ -203,6 +231,33 @@ def finding_add(
 
 
 @transaction.atomic
+def finding_update(
+    *,
+    finding: Finding,
+    membership: Membership,
+    expected_version: int | None,
+    kind: str,
+    indicator: Indicator | None,
+    instrument=None,
+    text: str,
+    proposed: bool = False,
+) -> Finding:
+    """Change what a finding says, or the indicator it is about."""
+    _require_admin(membership, finding.assessment)
+    assessment = finding.assessment
+    if indicator is not None and indicator.framework_id != assessment.framework_id:
+        raise ValidationError(_("The indicator belongs to another year's framework."))
+    instrument = indicator.instrument if indicator is not None else instrument
+    if instrument is None:
+        raise ValidationError(_("Choose an indicator or an instrument."))
+    locked = _lock(Finding, finding.pk, expected_version)
+    locked.kind, locked.indicator, locked.instrument, locked.text = kind, indicator, instrument, text
+    _save(locked, "kind", "indicator", "instrument", "text")
+    _audit(membership, "spdca.finding_changed", locked, text)
+    return locked
+
+
+@transaction.atomic
 def finding_remove(*, finding: Finding, membership: Membership) -> None:
     """Take a finding back; the activity log keeps what it said."""
     _require_admin(membership, finding.assessment)
@@ -229,11 +284,20 @@ def activity_add(
 
 @transaction.atomic
 def activity_update(
-    *, activity: Activity, membership: Membership, findings: Iterable[Finding], indicators: Iterable[Indicator]
+    *,
+    activity: Activity,
+    membership: Membership,
+    findings: Iterable[Finding],
+    indicators: Iterable[Indicator],
+    expected_version: int | None = None,
 ) -> Activity:
     """Save the changes made to an activity of the plan (a validated instance), with the findings
     and indicators it works on."""
     _require_admin(membership, activity.assessment)
+    # The form has already changed the caller's copy: the version is read from the locked row.
+    current = Activity.objects.select_for_update().values_list("version", flat=True).get(pk=activity.pk)
+    _check_version(current, expected_version)
+    activity.version = current + 1
     activity.save()
     activity.findings.set(findings)
     activity.indicators.set(indicators)
@@ -309,11 +373,32 @@ def improvement_toggle(*, improvement: Improvement, membership: Membership) -> I
     """Mark the improvement done, or open it again."""
     _require_admin(membership, improvement.assessment)
     # From the locked row: two clicks at once must give one change each, not the same one twice.
-    improvement.done = not Improvement.objects.select_for_update().values_list("done", flat=True).get(pk=improvement.pk)
-    improvement.save(update_fields=["done", "updated_at"])
+    improvement = Improvement.objects.select_for_update().get(pk=improvement.pk)
+    improvement.done = not improvement.done
+    _save(improvement, "done")
     state = "done" if improvement.done else "reopened"
     _audit(membership, "spdca.improvement_done", improvement, f"{state}: {improvement.action}")
     return improvement
+
+
+@transaction.atomic
+def improvement_update(
+    *,
+    improvement: Improvement,
+    membership: Membership,
+    expected_version: int | None,
+    phase: str,
+    cause: str,
+    action: str,
+    owner: User | None = None,
+) -> Improvement:
+    """Change an improvement's phase, cause, action or owner."""
+    _require_admin(membership, improvement.assessment)
+    locked = _lock(Improvement, improvement.pk, expected_version)
+    locked.phase, locked.cause, locked.action, locked.owner = phase, cause, action, owner
+    _save(locked, "phase", "cause", "action", "owner")
+    _audit(membership, "spdca.improvement_changed", locked, locked.action)
+    return locked
 
 
 @transaction.atomic
@@ -323,6 +408,17 @@ def lesson_add(*, assessment: Assessment, membership: Membership, text: str) -> 
     lesson = Lesson.objects.create(assessment=assessment, text=text)
     _audit(membership, "spdca.lesson_added", lesson, lesson.text)
     return lesson
+
+
+@transaction.atomic
+def lesson_update(*, lesson: Lesson, membership: Membership, expected_version: int | None, text: str) -> Lesson:
+    """Change what a lesson learned says."""
+    _require_admin(membership, lesson.assessment)
+    locked = _lock(Lesson, lesson.pk, expected_version)
+    locked.text = text
+    _save(locked, "text")
+    _audit(membership, "spdca.lesson_changed", locked, locked.text)
+    return locked
 
 
 @transaction.atomic
@@ -374,6 +470,19 @@ def outcome_add(*, assessment: Assessment, membership: Membership, kind: str, te
 
 
 @transaction.atomic
+def outcome_update(
+    *, outcome: Outcome, membership: Membership, expected_version: int | None, kind: str, text: str
+) -> Outcome:
+    """Change an outcome of the year."""
+    _require_admin(membership, outcome.assessment)
+    locked = _lock(Outcome, outcome.pk, expected_version)
+    locked.kind, locked.text = kind, text
+    _save(locked, "kind", "text")
+    _audit(membership, "spdca.outcome_changed", locked, locked.text)
+    return locked
+
+
+@transaction.atomic
 def outcome_remove(*, outcome: Outcome, membership: Membership) -> None:
     """Take an outcome off the annual report; the activity log keeps what it said."""
     _require_admin(membership, outcome.assessment)
@@ -409,3 +518,165 @@ def annual_report_text_update(
         obj=text,
     )
     return text
+
+
+# --- C: the OIT committee and the order that appointed it ------------------------------------
+
+COMMITTEE_FIELDS = ("name", "duties", "order_number", "order_date")
+ORDER_FILE_TYPES = (".pdf", *IMAGES)
+# Roles the order gives to one person only.
+SINGLE_ROLES = (CommitteeMember.Role.CHAIR, CommitteeMember.Role.SECRETARY)
+
+
+def _lock_committee(assessment: Assessment) -> Committee:
+    """The assessment's committee, locked; a new one, unsaved, counts as version 1."""
+    committee = Committee.objects.select_for_update().filter(assessment=assessment).first()
+    return committee or Committee(assessment=assessment, name=_("Committee for publishing and collecting the OIT data"))
+
+
+def check_order_file(upload: UploadedFile):
+    """The signed order is a PDF or a picture, checked by its content like evidence files."""
+    info = check_upload(upload)
+    if info.extension not in ORDER_FILE_TYPES:
+        raise ValidationError(_("The signed order must be a PDF or a picture (PNG, JPEG, GIF or WebP)."), code="type")
+    return info
+
+
+@transaction.atomic
+def committee_save(
+    *,
+    assessment: Assessment,
+    membership: Membership,
+    expected_version: int | None,
+    name: str,
+    duties: str = "",
+    order_number: str = "",
+    order_date: date | None = None,
+    order_file: UploadedFile | None = None,
+) -> Committee:
+    """Name the committee and its duties, and record the order that appointed it with the signed
+    document (checked before anything is saved; a new file replaces the old one)."""
+    _require_admin(membership, assessment)
+    checked = check_order_file(order_file) if order_file else None
+    committee = _lock_committee(assessment)
+    _check_version(committee.version, expected_version)
+    committee.name, committee.duties = name, duties
+    committee.order_number, committee.order_date = order_number.strip(), order_date
+    if checked is not None:
+        old = committee.order_file.name if committee.order_file else ""
+        committee.order_file_name = checked.original_name
+        committee.order_file_extension = checked.extension
+        committee.order_file_type = checked.content_type
+        committee.order_file_size = checked.size
+        committee.order_file_sha256 = checked.sha256
+        committee.order_file.save(checked.original_name, order_file, save=False)
+        if old:
+            storage = committee.order_file.storage
+            transaction.on_commit(lambda: storage.delete(old))  # only once the new one is kept
+    committee.version += 1
+    committee.save()
+    summary = f"{committee.name}: {committee.order_number or '-'}"
+    _audit(membership, "spdca.committee_saved", committee, summary)
+    return committee
+
+
+def _check_member(committee: Committee, membership: Membership, *, role: str, user, name: str, exclude=None):
+    if user is None and not name.strip():
+        raise ValidationError(_("Choose a user of the office or type the person's name."), code="name")
+    if user is not None and not Membership.objects.filter(office=membership.office, user=user).exists():
+        raise ValidationError(_("The person is not a member of this office."), code="office")
+    if role in SINGLE_ROLES and committee.pk:
+        others = committee.members.filter(role=role).exclude(pk=exclude)
+        if others.exists():
+            raise ValidationError(
+                _("The committee already has a %(role)s."),
+                code="role",
+                params={"role": CommitteeMember.Role(role).label},
+            )
+
+
+@transaction.atomic
+def committee_member_add(
+    *,
+    assessment: Assessment,
+    membership: Membership,
+    role: str,
+    user: User | None = None,
+    honorific: str = "",
+    name: str = "",
+    position: str = "",
+) -> CommitteeMember:
+    """Put a person of the office on the committee, at the end of the list."""
+    _require_admin(membership, assessment)
+    committee = _lock_committee(assessment)
+    if committee.pk is None:
+        committee.save()
+    _check_member(committee, membership, role=role, user=user, name=name)
+    last = committee.members.aggregate(last=models.Max("order"))["last"]
+    member = CommitteeMember.objects.create(
+        committee=committee,
+        role=role,
+        user=user,
+        honorific="" if user else honorific.strip(),
+        name="" if user else name.strip(),
+        position=position.strip(),
+        order=0 if last is None else last + 1,
+    )
+    _audit(membership, "spdca.committee_member_added", member, f"{member.formal_name}: {member.get_role_display()}")
+    return member
+
+
+@transaction.atomic
+def committee_member_update(
+    *,
+    member: CommitteeMember,
+    membership: Membership,
+    expected_version: int | None,
+    role: str,
+    user: User | None = None,
+    honorific: str = "",
+    name: str = "",
+    position: str = "",
+) -> CommitteeMember:
+    """Change a member's role, name or position."""
+    assessment = member.committee.assessment
+    _require_admin(membership, assessment)
+    committee = _lock_committee(assessment)
+    locked = _lock(CommitteeMember, member.pk, expected_version)
+    _check_member(committee, membership, role=role, user=user, name=name, exclude=locked.pk)
+    locked.role, locked.user, locked.position = role, user, position.strip()
+    locked.honorific, locked.name = ("", "") if user else (honorific.strip(), name.strip())
+    _save(locked, "role", "user", "honorific", "name", "position")
+    _audit(membership, "spdca.committee_member_changed", locked, f"{locked.formal_name}: {locked.get_role_display()}")
+    return locked
+
+
+@transaction.atomic
+def committee_member_remove(*, member: CommitteeMember, membership: Membership) -> None:
+    """Take a person off the committee; the activity log keeps who it was."""
+    _require_admin(membership, member.committee.assessment)
+    _lock_committee(member.committee.assessment)
+    _audit(membership, "spdca.committee_member_removed", member, member.formal_name)
+    member.delete()
+
+
+@transaction.atomic
+def committee_member_move(*, member: CommitteeMember, membership: Membership, up: bool) -> None:
+    """Move a member one place up or down the order's list (nothing happens at either end)."""
+    assessment = member.committee.assessment
+    _require_admin(membership, assessment)
+    committee = _lock_committee(assessment)
+    members = list(committee.members.all())
+    index = next((i for i, other in enumerate(members) if other.pk == member.pk), None)
+    if index is None:
+        return
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(members):
+        return
+    members[index], members[other] = members[other], members[index]
+    for order, each in enumerate(members):  # renumber, so that gaps and ties left earlier go away
+        if each.order != order:
+            each.order = order
+            each.save(update_fields=["order", "updated_at"])
+    direction = "up" if up else "down"
+    _audit(membership, "spdca.committee_member_moved", member, f"{member.formal_name}: {direction}")

@@ -1,14 +1,20 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from core.files import private_file_response
+from core.thai import format_be_date
+from core.versions import StaleVersionError
 from core.views import error_messages
 from ita.access import assessment_context, get_assessment_or_404
 from ita.selectors import respondent_progress
@@ -17,6 +23,8 @@ from spdca import selectors, services
 from spdca.forms import (
     ActivityForm,
     AnnualReportTextForm,
+    CommitteeForm,
+    CommitteeMemberForm,
     FindingForm,
     ImprovementForm,
     LessonForm,
@@ -29,6 +37,8 @@ from spdca.models import (
     Activity,
     AnnualReportText,
     Attachment,
+    Committee,
+    CommitteeMember,
     Finding,
     Improvement,
     Lesson,
@@ -75,6 +85,47 @@ def _get_outcome_for_user(request, office_slug, fiscal_year, outcome_id, *, role
     outcome = get_object_or_404(Outcome, pk=outcome_id, assessment=assessment)
     outcome.assessment = assessment
     return outcome, membership
+
+
+def _get_lesson_for_user(request, office_slug, fiscal_year, lesson_id, *, roles=None):
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=roles)
+    lesson = get_object_or_404(Lesson, pk=lesson_id, assessment=assessment)
+    lesson.assessment = assessment
+    return lesson, membership
+
+
+def _get_member_for_user(request, office_slug, fiscal_year, member_id, *, roles=None):
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=roles)
+    member = get_object_or_404(CommitteeMember.objects.select_related("committee", "user"), pk=member_id)
+    if member.committee.assessment_id != assessment.pk:
+        raise Http404
+    member.committee.assessment = assessment
+    return member, membership
+
+
+def _values(form) -> dict:
+    """The form's cleaned values for a service, the version it was built from as the expected one."""
+    values = dict(form.cleaned_data)
+    values["expected_version"] = values.pop("version", None)
+    return values
+
+
+def _new_values(form) -> dict:
+    """The form's cleaned values for a service that adds a record (no version to compare)."""
+    return {name: value for name, value in form.cleaned_data.items() if name != "version"}
+
+
+def _refuse(form, exc: ValidationError, record) -> int:
+    """Show why the save was refused. After a conflict the form keeps what was typed, and its
+    version becomes the latest, so that a retry goes against what is now shown. The status."""
+    form.add_error(None, exc)
+    if not isinstance(exc, StaleVersionError):
+        return 400
+    if record.pk:
+        record.refresh_from_db()
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = record.version
+    return 409
 
 
 @login_required
@@ -135,15 +186,16 @@ def _render_cycle(request, assessment, membership, status=200, bound=None):
 def stage_update(request, office_slug, fiscal_year, code):
     stage, membership = _get_stage_for_user(request, office_slug, fiscal_year, code, roles=ADMIN)
     form = StageForm(request.POST, instance=stage, office=stage.assessment.office)
+    status = 400
     if form.is_valid():
         try:
-            services.stage_update(stage=stage, membership=membership, **form.cleaned_data)
+            services.stage_update(stage=stage, membership=membership, **_values(form))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            status = _refuse(form, exc, Stage.objects.get(pk=stage.pk))
         else:
             messages.success(request, _("Stage %(code)s saved.") % {"code": code})
             return redirect("spdca:cycle", office_slug, fiscal_year)
-    return _render_cycle(request, stage.assessment, membership, status=400, bound=form)
+    return _render_cycle(request, stage.assessment, membership, status=status, bound=form)
 
 
 # --- S -------------------------------------------------------------------------------------
@@ -169,6 +221,7 @@ def _render_s(request, assessment, membership, status=200, **forms):
         carried_improvements=assessment.improvements.filter(carried_from__isnull=False).select_related("owner"),
         carried_lessons=assessment.lessons.filter(carried_from__isnull=False),
         meeting_form=forms.get("meeting_form") or MeetingForm(instance=meeting),
+        meeting_latest=forms.get("latest") or [],
         finding_form=forms.get("finding_form") or FindingForm(assessment=assessment),
     )
     return render(request, "spdca/stage_s.html", context, status=status)
@@ -180,15 +233,20 @@ def meeting_save(request, office_slug, fiscal_year):
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
     meeting = Meeting.objects.filter(assessment=assessment).first() or Meeting(assessment=assessment)
     form = MeetingForm(request.POST, request.FILES, instance=meeting)
+    status = 400
     if form.is_valid():
         try:
-            services.meeting_save(assessment=assessment, membership=membership, **form.cleaned_data)
+            services.meeting_save(assessment=assessment, membership=membership, **_values(form))
+        except StaleVersionError as exc:
+            saved = Meeting.objects.filter(assessment=assessment).first() or meeting
+            status = _refuse(form, exc, saved)
+            return _render_s(request, assessment, membership, status, meeting_form=form, latest=_shown(saved, form))
         except ValidationError as exc:
             form.add_error("files", exc)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("spdca:stage-s", office_slug, fiscal_year)
-    return _render_s(request, assessment, membership, status=400, meeting_form=form)
+    return _render_s(request, assessment, membership, status=status, meeting_form=form)
 
 
 @login_required
@@ -197,7 +255,7 @@ def finding_add(request, office_slug, fiscal_year):
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
     form = FindingForm(request.POST, assessment=assessment)
     if form.is_valid():
-        services.finding_add(assessment=assessment, membership=membership, **form.cleaned_data)
+        services.finding_add(assessment=assessment, membership=membership, **_new_values(form))
         messages.success(request, _("Finding added."))
         return redirect("spdca:stage-s", office_slug, fiscal_year)
     return _render_s(request, assessment, membership, status=400, finding_form=form)
@@ -259,17 +317,25 @@ def activity_edit(request, office_slug, fiscal_year, activity_id):
     assessment = activity.assessment
     posted = request.method == "POST"
     form = ActivityForm(request.POST if posted else None, assessment=assessment, instance=activity)
+    status, latest = 400 if posted else 200, []
     if posted and form.is_valid():
-        services.activity_update(
-            activity=form.save(commit=False),
-            membership=membership,
-            findings=form.cleaned_data["findings"],
-            indicators=form.cleaned_data["indicators"],
-        )
-        messages.success(request, _("Activity saved."))
-        return redirect("spdca:stage-p", office_slug, fiscal_year)
-    context = assessment_context(assessment, membership, activity=activity, form=form)
-    return render(request, "spdca/activity_form.html", context, status=400 if posted else 200)
+        try:
+            services.activity_update(
+                activity=form.save(commit=False),
+                membership=membership,
+                findings=form.cleaned_data["findings"],
+                indicators=form.cleaned_data["indicators"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            activity = Activity.objects.get(pk=activity.pk)  # the latest, shown beside what was typed
+            status = _refuse(form, exc, activity)
+            latest = _shown(activity, form) if status == 409 else []
+        else:
+            messages.success(request, _("Activity saved."))
+            return redirect("spdca:stage-p", office_slug, fiscal_year)
+    context = assessment_context(assessment, membership, activity=activity, form=form, latest=latest)
+    return render(request, "spdca/activity_form.html", context, status=status)
 
 
 # --- D -------------------------------------------------------------------------------------
@@ -343,9 +409,12 @@ def stage_c(request, office_slug, fiscal_year):
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
     today = timezone.localdate()
     activities = selectors.activities_with_progress(assessment)
+    committee = Committee.objects.filter(assessment=assessment).first()
     context = assessment_context(
         assessment,
         membership,
+        committee=committee,
+        members=list(committee.members.select_related("user")) if committee else [],
         summary=item_status_summary(assessment),
         progress=respondent_progress(assessment, today),
         activities_done=sum(1 for activity in activities if activity.percent >= 100),
@@ -385,7 +454,7 @@ def improvement_add(request, office_slug, fiscal_year):
     form = ImprovementForm(request.POST, office=assessment.office, instance=Improvement(assessment=assessment))
     if not form.is_valid():
         return _render_a(request, assessment, membership, status=400, improvement_form=form)
-    services.improvement_add(assessment=assessment, membership=membership, **form.cleaned_data)
+    services.improvement_add(assessment=assessment, membership=membership, **_new_values(form))
     messages.success(request, _("Improvement added."))
     return redirect("spdca:stage-a", office_slug, fiscal_year)
 
@@ -405,7 +474,7 @@ def lesson_add(request, office_slug, fiscal_year):
     form = LessonForm(request.POST, instance=Lesson(assessment=assessment))
     if not form.is_valid():
         return _render_a(request, assessment, membership, status=400, lesson_form=form)
-    services.lesson_add(assessment=assessment, membership=membership, **form.cleaned_data)
+    services.lesson_add(assessment=assessment, membership=membership, **_new_values(form))
     messages.success(request, _("Lesson added."))
     return redirect("spdca:stage-a", office_slug, fiscal_year)
 
@@ -451,7 +520,7 @@ def outcome_add(request, office_slug, fiscal_year):
     form = OutcomeForm(request.POST, instance=Outcome(assessment=assessment))
     if not form.is_valid():
         return _render_outcomes(request, assessment, membership, status=400, form=form)
-    services.outcome_add(assessment=assessment, membership=membership, **form.cleaned_data)
+    services.outcome_add(assessment=assessment, membership=membership, **_new_values(form))
     messages.success(request, _("Outcome added."))
     return redirect("spdca:outcomes", office_slug, fiscal_year)
 
@@ -493,3 +562,240 @@ def report_text(request, office_slug, fiscal_year):
         form = AnnualReportTextForm(instance=text, initial={"version": text.version})
     context = assessment_context(assessment, membership, form=form)
     return render(request, "spdca/annualreporttext_form.html", context, status=status)
+
+
+# --- editing the cycle's records (each save from the version the form showed) ---------------
+
+
+def _edit_record(request, assessment, membership, *, form, record, save, back, title, part):
+    """GET shows the form; POST saves through the service and goes back, or shows the form again
+    with what was typed (409 and the latest saved values when someone saved in between)."""
+    status, latest = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save(**_values(form))
+            except ValidationError as exc:
+                status = _refuse(form, exc, record)
+                latest = record if status == 409 else None
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(back)
+    context = assessment_context(
+        assessment, membership, form=form, title=title, back=back, part=part, latest=_shown(latest, form)
+    )
+    return render(request, "spdca/record_form.html", context, status=status)
+
+
+def _shown(record, form) -> list[tuple[str, str]]:
+    """The record's saved values, labelled as in the form, to show beside what was typed."""
+    if record is None:
+        return []
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or not hasattr(record, name):
+            continue
+        display = getattr(record, f"get_{name}_display", None)
+        rows.append((str(field.label), _as_text(display() if display else getattr(record, name))))
+    return rows
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.date):
+        return format_be_date(value)
+    if hasattr(value, "all"):  # the records of a many-to-many field or of a reverse relation
+        return ", ".join(_as_text(each) for each in value.all())
+    return str(getattr(value, "formal_name", value))  # a person as documents name them
+
+
+@login_required
+def finding_edit(request, office_slug, fiscal_year, finding_id):
+    finding, membership = _get_finding_for_user(request, office_slug, fiscal_year, finding_id, roles=ADMIN)
+    assessment = finding.assessment
+    initial = {
+        "kind": finding.kind,
+        "indicator": finding.indicator_id,
+        "instrument": None if finding.indicator_id else finding.instrument_id,
+        "text": finding.text,
+        "version": finding.version,
+    }
+    form = FindingForm(request.POST or None, assessment=assessment, initial=initial)
+    form.fields["version"].required = True
+    return _edit_record(
+        request,
+        assessment,
+        membership,
+        form=form,
+        record=finding,
+        save=lambda **values: services.finding_update(finding=finding, membership=membership, **values),
+        back=reverse("spdca:stage-s", args=[office_slug, fiscal_year]),
+        title=_("Finding"),
+        part="S",
+    )
+
+
+@login_required
+def improvement_edit(request, office_slug, fiscal_year, improvement_id):
+    improvement, membership = _get_improvement_for_user(request, office_slug, fiscal_year, improvement_id, roles=ADMIN)
+    assessment = improvement.assessment
+    form = ImprovementForm(request.POST or None, office=assessment.office, instance=improvement)
+    return _edit_record(
+        request,
+        assessment,
+        membership,
+        form=form,
+        record=improvement,
+        save=lambda **values: services.improvement_update(improvement=improvement, membership=membership, **values),
+        back=reverse("spdca:stage-a", args=[office_slug, fiscal_year]),
+        title=_("Improvement"),
+        part="A",
+    )
+
+
+@login_required
+def lesson_edit(request, office_slug, fiscal_year, lesson_id):
+    lesson, membership = _get_lesson_for_user(request, office_slug, fiscal_year, lesson_id, roles=ADMIN)
+    form = LessonForm(request.POST or None, instance=lesson)
+    return _edit_record(
+        request,
+        lesson.assessment,
+        membership,
+        form=form,
+        record=lesson,
+        save=lambda **values: services.lesson_update(lesson=lesson, membership=membership, **values),
+        back=reverse("spdca:stage-a", args=[office_slug, fiscal_year]),
+        title=_("Lesson learned"),
+        part="A",
+    )
+
+
+@login_required
+def outcome_edit(request, office_slug, fiscal_year, outcome_id):
+    outcome, membership = _get_outcome_for_user(request, office_slug, fiscal_year, outcome_id, roles=ADMIN)
+    form = OutcomeForm(request.POST or None, instance=outcome)
+    return _edit_record(
+        request,
+        outcome.assessment,
+        membership,
+        form=form,
+        record=outcome,
+        save=lambda **values: services.outcome_update(outcome=outcome, membership=membership, **values),
+        back=reverse("spdca:outcomes", args=[office_slug, fiscal_year]),
+        title=_("Outcome"),
+        part="results",
+    )
+
+
+# --- C: the OIT committee ------------------------------------------------------------------
+
+
+@login_required
+def committee(request, office_slug, fiscal_year):
+    """The committee's name, duties and order, and its members in the order's order (admins)."""
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    return _render_committee(request, assessment, membership)
+
+
+def _render_committee(request, assessment, membership, status=200, **forms):
+    committee = Committee.objects.filter(assessment=assessment).first()
+    if committee is None:
+        committee = Committee(assessment=assessment, name=_("Committee for publishing and collecting the OIT data"))
+    members = list(committee.members.select_related("user")) if committee.pk else []
+    form = forms.get("committee_form") or CommitteeForm(instance=committee)
+    context = assessment_context(
+        assessment,
+        membership,
+        committee=committee,
+        members=members,
+        committee_form=form,
+        member_form=forms.get("member_form") or CommitteeMemberForm(office=assessment.office),
+    )
+    return render(request, "spdca/committee_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def committee_save(request, office_slug, fiscal_year):
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    committee = Committee.objects.filter(assessment=assessment).first() or Committee(assessment=assessment)
+    form = CommitteeForm(request.POST, request.FILES, instance=committee)
+    status = 400
+    if form.is_valid():
+        try:
+            services.committee_save(assessment=assessment, membership=membership, **_values(form))
+        except StaleVersionError as exc:
+            status = _refuse(form, exc, Committee.objects.filter(assessment=assessment).first() or committee)
+        except ValidationError as exc:
+            form.add_error("order_file", exc)
+        else:
+            messages.success(request, _("The committee was saved."))
+            return redirect("spdca:committee", office_slug, fiscal_year)
+    return _render_committee(request, assessment, membership, status=status, committee_form=form)
+
+
+@login_required
+@require_POST
+def committee_member_add(request, office_slug, fiscal_year):
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=ADMIN)
+    form = CommitteeMemberForm(request.POST, office=assessment.office)
+    if form.is_valid():
+        try:
+            services.committee_member_add(assessment=assessment, membership=membership, **_new_values(form))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Added to the committee."))
+            return redirect("spdca:committee", office_slug, fiscal_year)
+    return _render_committee(request, assessment, membership, status=400, member_form=form)
+
+
+@login_required
+def committee_member_edit(request, office_slug, fiscal_year, member_id):
+    member, membership = _get_member_for_user(request, office_slug, fiscal_year, member_id, roles=ADMIN)
+    assessment = member.committee.assessment
+    form = CommitteeMemberForm(request.POST or None, office=assessment.office, instance=member)
+    return _edit_record(
+        request,
+        assessment,
+        membership,
+        form=form,
+        record=member,
+        save=lambda **values: services.committee_member_update(member=member, membership=membership, **values),
+        back=reverse("spdca:committee", args=[office_slug, fiscal_year]),
+        title=_("Member of the committee"),
+        part="C",
+    )
+
+
+@login_required
+@require_POST
+def committee_member_remove(request, office_slug, fiscal_year, member_id):
+    member, membership = _get_member_for_user(request, office_slug, fiscal_year, member_id, roles=ADMIN)
+    services.committee_member_remove(member=member, membership=membership)
+    messages.success(request, _("Taken off the committee."))
+    return redirect("spdca:committee", office_slug, fiscal_year)
+
+
+@login_required
+@require_POST
+def committee_member_move(request, office_slug, fiscal_year, member_id):
+    member, membership = _get_member_for_user(request, office_slug, fiscal_year, member_id, roles=ADMIN)
+    services.committee_member_move(member=member, membership=membership, up=request.POST.get("direction") != "down")
+    return redirect("spdca:committee", office_slug, fiscal_year)
+
+
+@login_required
+def committee_order_file(request, office_slug, fiscal_year):
+    """The signed order, for members of the office only, as an attachment with nosniff."""
+    assessment, _membership = get_assessment_or_404(request, office_slug, fiscal_year)
+    committee = Committee.objects.filter(assessment=assessment).exclude(order_file="").first()
+    if committee is None:
+        raise Http404
+    return private_file_response(
+        committee.order_file, filename=committee.order_file_name, content_type=committee.order_file_type
+    )

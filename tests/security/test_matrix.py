@@ -26,7 +26,7 @@ from oit.services import item_approve, item_submit
 from reports.models import ReportJob
 from reports.services import report_generate, report_publish
 from spdca import services as spdca_services
-from spdca.models import Activity, Finding, Improvement, Outcome
+from spdca.models import Activity, Finding, Improvement, Lesson, Outcome
 from tests.factories import MembershipFactory, UnitFactory
 from tests.oit.publishing import add_file, get_item, make_team, prepare, published_item
 from tests.security.urls import named_routes
@@ -113,6 +113,7 @@ MATRIX = {
     "spdca:stage-s": ("GET", "302 200 200 200 404"),
     "spdca:meeting-save": ("POST", "302 403 403 302 404"),
     "spdca:finding-add": ("POST", "302 403 403 302 404"),
+    "spdca:finding-edit": ("POST", "302 403 403 302 404"),
     "spdca:finding-remove": ("POST", "302 403 403 302 404"),
     "spdca:stage-p": ("GET", "302 200 200 200 404"),
     "spdca:activity-add": ("POST", "302 403 403 302 404"),
@@ -121,13 +122,23 @@ MATRIX = {
     "spdca:progress-add": ("POST", "302 302 403 302 404"),
     "spdca:attachment-download": ("GET", "302 200 200 200 404"),
     "spdca:stage-c": ("GET", "302 200 200 200 404"),
+    "spdca:committee": ("GET", "302 403 403 200 404"),
+    "spdca:committee-save": ("POST", "302 403 403 302 404"),
+    "spdca:committee-order-file": ("GET", "302 200 200 200 404"),  # the signed order, for the office only
+    "spdca:committee-member-add": ("POST", "302 403 403 302 404"),
+    "spdca:committee-member-edit": ("POST", "302 403 403 302 404"),
+    "spdca:committee-member-remove": ("POST", "302 403 403 302 404"),
+    "spdca:committee-member-move": ("POST", "302 403 403 302 404"),
     "spdca:stage-a": ("GET", "302 200 200 200 404"),
     "spdca:improvement-add": ("POST", "302 403 403 302 404"),
+    "spdca:improvement-edit": ("POST", "302 403 403 302 404"),
     "spdca:improvement-toggle": ("POST", "302 403 403 302 404"),
     "spdca:lesson-add": ("POST", "302 403 403 302 404"),
+    "spdca:lesson-edit": ("POST", "302 403 403 302 404"),
     "spdca:assignments-copy": ("POST", "302 403 403 302e 404"),
     "spdca:outcomes": ("GET", "302 200 200 200 404"),
     "spdca:outcome-add": ("POST", "302 403 403 302 404"),
+    "spdca:outcome-edit": ("POST", "302 403 403 302 404"),
     "spdca:outcome-remove": ("POST", "302 403 403 302 404"),
     "spdca:report-text": ("GET", "302 403 403 200 404"),
     "oit:item-list": ("GET", "302 200 200 200 404"),
@@ -251,6 +262,13 @@ def world(framework_2566) -> World:
     attachment = activity.updates.get().files.get()
     improvement = Improvement.objects.create(assessment=assessment, phase="during_oit", cause="x", action="y")
     outcome = Outcome.objects.create(assessment=assessment, kind="qualitative", text="x")
+    lesson = Lesson.objects.create(assessment=assessment, text="x")
+    committee = spdca_services.committee_save(
+        assessment=assessment, membership=team.admin, expected_version=1, name="คณะกรรมการ", order_file=_pdf()
+    )
+    committee_member = spdca_services.committee_member_add(
+        assessment=assessment, membership=team.admin, role="member", name="สมใจ"
+    )
     job = ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=team.admin.user)
     report_generate(job_id=job.pk)
     job.refresh_from_db()
@@ -295,6 +313,14 @@ def world(framework_2566) -> World:
         "spdca:attachment-download": {**year, "attachment_id": attachment.pk},
         "spdca:improvement-toggle": {**year, "improvement_id": improvement.pk},
         "spdca:outcome-remove": {**year, "outcome_id": outcome.pk},
+        "spdca:finding-edit": {**year, "finding_id": finding.pk},
+        "spdca:improvement-edit": {**year, "improvement_id": improvement.pk},
+        "spdca:lesson-edit": {**year, "lesson_id": lesson.pk},
+        "spdca:outcome-edit": {**year, "outcome_id": outcome.pk},
+        **{
+            name: {**year, "member_id": committee_member.pk}
+            for name in ("spdca:committee-member-edit", "spdca:committee-member-remove", "spdca:committee-member-move")
+        },
         "oit:item-detail": item("O1"),
         "oit:item-contents": item("O1"),
         "oit:evidence-add": item("O1"),
@@ -334,14 +360,22 @@ def world(framework_2566) -> World:
         "ita:iit-record": {"user": team.staff.user_id},
         "ita:eit-add": {**dated, "channel": "LINE", "count": 3},
         "ita:target-update": {"population": 50},
-        "spdca:meeting-save": {**dated, "place": "ห้องประชุม"},
+        "spdca:meeting-save": {**dated, "place": "ห้องประชุม", "version": 1},
         "spdca:finding-add": {"kind": "develop", "indicator": indicator.pk, "text": "x"},
+        "spdca:finding-edit": {"kind": "develop", "indicator": indicator.pk, "text": "y", "version": finding.version},
         "spdca:activity-add": activity_data,
-        "spdca:activity-edit": activity_data,
+        "spdca:activity-edit": {**activity_data, "version": activity.version},
         "spdca:progress-add": {**dated, "activity": activity.pk, "percent": 60},
         "spdca:improvement-add": {"phase": "during_oit", "cause": "x", "action": "y"},
+        "spdca:improvement-edit": {"phase": "during_oit", "cause": "x", "action": "z", "version": improvement.version},
         "spdca:lesson-add": {"text": "x"},
+        "spdca:lesson-edit": {"text": "y", "version": lesson.version},
         "spdca:outcome-add": {"kind": "qualitative", "text": "x"},
+        "spdca:outcome-edit": {"kind": "qualitative", "text": "y", "version": outcome.version},
+        "spdca:committee-save": {"name": "คณะกรรมการ OIT", "version": committee.version},
+        "spdca:committee-member-add": {"role": "member", "name": "สมศักดิ์"},
+        "spdca:committee-member-edit": {"role": "member", "name": "สมใจ", "version": committee_member.version},
+        "spdca:committee-member-move": {"direction": "down"},
         "oit:item-contents": {**version["O1"], "description": "สรุป"},
         "oit:evidence-add": {"url": "https://www.example.go.th/o1", "title": "หน้าเว็บ", "document_date": "2023-01-15"},
         "oit:item-submit": version["O1"],

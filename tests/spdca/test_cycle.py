@@ -148,7 +148,7 @@ def test_the_cycle_page_says_where_the_office_stands(client, assessment, staff_m
 
 def test_closing_through_the_page_needs_a_reason(client, assessment, admin_member):
     client.force_login(admin_member.user)
-    data = {"stage-S-status": "done", "stage-S-notes": ""}
+    data = {"stage-S-status": "done", "stage-S-notes": "", "stage-S-version": 1}
     response = client.post(url(assessment, "spdca:stage-update", "S"), data)
     assert response.status_code == 400
     assert stage(assessment, "S").status == "not_started"
@@ -338,13 +338,14 @@ def test_the_meeting_with_its_attachments(client, assessment, admin_member, staf
         "place": "ห้องประชุมปันสุข",
         "attendees": "ผอ.\nรอง ผอ.",
         "files": [SimpleUploadedFile("รายงานการประชุม.pdf", b"%PDF-1.4 x")],
+        "version": 1,
     }
     assert client.post(url(assessment, "spdca:meeting-save"), data).status_code == 302
     meeting = Meeting.objects.get(assessment=assessment)
     file = meeting.files.get()
     client.force_login(staff_member.user)
     assert client.get(url(assessment, "spdca:attachment-download", file.pk)).status_code == 200
-    bad = {**data, "files": [SimpleUploadedFile("x.pdf", b"<html>")]}
+    bad = {**data, "files": [SimpleUploadedFile("x.pdf", b"<html>")], "version": 2}
     client.force_login(admin_member.user)
     assert client.post(url(assessment, "spdca:meeting-save"), bad).status_code == 400
     assert meeting.files.count() == 1

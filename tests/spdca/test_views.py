@@ -156,6 +156,25 @@ def _outcome(assessment):
     return Outcome.objects.create(assessment=assessment, kind="qualitative", text="ผ่าน")
 
 
+def _lesson(assessment):
+    from spdca.models import Lesson
+
+    return Lesson.objects.create(assessment=assessment, text="เดิม")
+
+
+def _committee_member(assessment):
+    from spdca.models import Committee, CommitteeMember
+
+    committee = Committee.objects.create(assessment=assessment, name="คณะกรรมการ")
+    return CommitteeMember.objects.create(committee=committee, name="สมใจ")
+
+
+def _two_committee_members(assessment):
+    member = _committee_member(assessment)
+    member.committee.members.create(name="สมศักดิ์", order=1)
+    return member
+
+
 def _exists(model_name, **lookup):
     from django.apps import apps
 
@@ -166,7 +185,7 @@ def _exists(model_name, **lookup):
 CHANGES = {
     "spdca:meeting-save": (
         None,
-        {"date": "2023-05-10", "place": "ห้องประชุม"},
+        {"date": "2023-05-10", "place": "ห้องประชุม", "version": 1},
         "spdca.meeting_saved",
         lambda assessment, obj: _exists("Meeting", assessment=assessment, place="ห้องประชุม"),
     ),
@@ -184,7 +203,7 @@ CHANGES = {
     ),
     "spdca:activity-edit": (
         _activity,
-        {"title": "ใหม่", "start": "2023-01-01", "end": "2023-02-01"},
+        {"title": "ใหม่", "start": "2023-01-01", "end": "2023-02-01", "version": 1},
         "spdca.activity_changed",
         lambda assessment, obj: _exists("Activity", pk=obj.pk, title="ใหม่"),
     ),
@@ -218,6 +237,65 @@ CHANGES = {
         "spdca.outcome_removed",
         lambda assessment, obj: not _exists("Outcome", pk=obj.pk),
     ),
+    "spdca:finding-edit": (
+        _finding,
+        lambda assessment: {
+            "kind": "strength",
+            "instrument": assessment.framework.instruments.get(code="OIT").pk,
+            "text": "y",
+            "version": 1,
+        },
+        "spdca.finding_changed",
+        lambda assessment, obj: _exists("Finding", pk=obj.pk, text="y"),
+    ),
+    "spdca:improvement-edit": (
+        _improvement,
+        {"phase": "after_results", "cause": "c", "action": "ใหม่", "version": 1},
+        "spdca.improvement_changed",
+        lambda assessment, obj: _exists("Improvement", pk=obj.pk, action="ใหม่"),
+    ),
+    "spdca:lesson-edit": (
+        _lesson,
+        {"text": "ใหม่", "version": 1},
+        "spdca.lesson_changed",
+        lambda assessment, obj: _exists("Lesson", pk=obj.pk, text="ใหม่"),
+    ),
+    "spdca:outcome-edit": (
+        _outcome,
+        {"kind": "quantitative", "text": "ใหม่", "version": 1},
+        "spdca.outcome_changed",
+        lambda assessment, obj: _exists("Outcome", pk=obj.pk, text="ใหม่"),
+    ),
+    "spdca:committee-save": (
+        None,
+        {"name": "คณะกรรมการ OIT", "order_number": "9/2566", "order_date": "2023-01-16", "version": 1},
+        "spdca.committee_saved",
+        lambda assessment, obj: _exists("Committee", assessment=assessment, order_number="9/2566"),
+    ),
+    "spdca:committee-member-add": (
+        None,
+        {"role": "chair", "honorific": "นาย", "name": "สมชาย ใจดี", "position": "ผู้อำนวยการ"},
+        "spdca.committee_member_added",
+        lambda assessment, obj: _exists("CommitteeMember", committee__assessment=assessment, name="สมชาย ใจดี"),
+    ),
+    "spdca:committee-member-edit": (
+        _committee_member,
+        {"role": "secretary", "name": "สมใจ", "version": 1},
+        "spdca.committee_member_changed",
+        lambda assessment, obj: _exists("CommitteeMember", pk=obj.pk, role="secretary"),
+    ),
+    "spdca:committee-member-remove": (
+        _committee_member,
+        {},
+        "spdca.committee_member_removed",
+        lambda assessment, obj: not _exists("CommitteeMember", pk=obj.pk),
+    ),
+    "spdca:committee-member-move": (
+        _two_committee_members,
+        {"direction": "down"},
+        "spdca.committee_member_moved",
+        lambda assessment, obj: _exists("CommitteeMember", pk=obj.pk, order=1),
+    ),
 }
 changes = pytest.mark.parametrize("name", CHANGES)
 
@@ -234,6 +312,7 @@ def test_the_admin_changes_the_cycle_and_it_is_recorded(client, assessment, admi
 
     _make, data, action, done = CHANGES[name]
     url, obj = _change_url(assessment, name)
+    data = data(assessment) if callable(data) else data
     client.force_login(admin_member.user)
     response = client.post(url, data)
     assert response.status_code == 302
@@ -246,6 +325,7 @@ def test_the_admin_changes_the_cycle_and_it_is_recorded(client, assessment, admi
 def test_no_one_else_changes_the_cycle(client, request, assessment, member, status, name):
     _make, data, _action, done = CHANGES[name]
     url, obj = _change_url(assessment, name)
+    data = data(assessment) if callable(data) else data
     client.force_login(request.getfixturevalue(member).user)
     assert client.post(url, data).status_code == status
     assert not done(assessment, obj)
@@ -255,6 +335,6 @@ def test_no_one_else_changes_the_cycle(client, request, assessment, member, stat
 def test_the_cycle_is_not_changed_by_get(client, assessment, admin_member, name):
     url, obj = _change_url(assessment, name)
     client.force_login(admin_member.user)
-    expected = 200 if name == "spdca:activity-edit" else 405  # the edit page shows its form
+    expected = 200 if name.endswith("-edit") else 405  # the edit pages show their form
     assert client.get(url).status_code == expected
     assert not CHANGES[name][3](assessment, obj)

@@ -145,6 +145,15 @@ DIRECTOR = {
     "director_name": "ตัวอย่าง ผู้อำนวยการ",
     "director_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาจันทบุรี ตราด",
 }
+# The committee of the source document's Check stage, with its duties as the document gives them.
+# The document names neither the order's number nor its date: these are made up, like the names.
+COMMITTEE = {
+    "name": "คณะกรรมการเผยแพร่และจัดเก็บข้อมูลจากเว็บไซต์สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาจันทบุรี ตราด เพื่อตอบแบบการประเมิน OIT",
+    "duties": "รวบรวมเอกสาร ตรวจสอบความถูกต้อง เผยแพร่ข้อมูลให้ตรงกับรายละเอียดที่สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐานกำหนด",
+    "order_number": "45/2566",
+    "order_date": date(2023, 4, 28),  # before the activity that reports the order (30 April)
+}
+COMMITTEE_COLLEAGUES = 3  # the first demo colleagues sit on it for their units, as the document says
 # Colleagues who confirm their IIT answer, so that the demo year reaches its target as the
 # source document's office did (the names are made up).
 COLLEAGUES = [
@@ -200,6 +209,7 @@ class Command(BaseCommand):
             return
         self._cycle(assessment, admin)
         self._respondents(assessment, admin, committee)
+        self._committee(assessment, admin)
         if staff is not None and committee is not None:
             self._oit(assessment, admin, committee, staff)
             self._stages(assessment, admin)
@@ -269,6 +279,34 @@ class Command(BaseCommand):
                 notes=STAGE_NOTES.get(stage.code, ""),
                 responsible=[admin.user],
             )
+
+    def _committee(self, assessment, admin) -> None:
+        """The OIT committee: the director chairs it (without an account), staff of each unit sit
+        on it, and the ITA lead is its secretary."""
+        services.committee_save(assessment=assessment, membership=admin, expected_version=1, **COMMITTEE)
+        office = assessment.office
+        services.committee_member_add(
+            assessment=assessment,
+            membership=admin,
+            role="chair",
+            honorific=DIRECTOR["director_honorific"],
+            name=DIRECTOR["director_name"],
+            position=DIRECTOR["director_position"],
+        )
+        members = (
+            Membership.objects.filter(office=office)
+            .exclude(role=Role.ADMIN)
+            .select_related("user", "unit")
+            .order_by("role", "user__username")
+        )
+        people = [m for m in members if not m.user.username.startswith("demo-colleague-")]
+        people += [m for m in members if m.user.username.startswith("demo-colleague-")][:COMMITTEE_COLLEAGUES]
+        for member in people:
+            position = "" if member.user.position else f"ผู้แทน{member.unit.name}" if member.unit else ""
+            services.committee_member_add(
+                assessment=assessment, membership=admin, role="member", user=member.user, position=position
+            )
+        services.committee_member_add(assessment=assessment, membership=admin, role="secretary", user=admin.user)
 
     def _respondents(self, assessment, admin, committee) -> None:
         units = list(assessment.office.units.all())
