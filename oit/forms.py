@@ -232,9 +232,16 @@ class CommentForm(forms.Form):
 
 
 class OfficeOitSettingsForm(forms.ModelForm):
+    # The settings as the form showed them (`services.office_oit_settings_version`).
+    version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
     class Meta:
         model = Office
         fields = ["oit_required_approvals", "oit_committee_publishes"]
+
+    def __init__(self, *args, version: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = version
 
 
 class WhatIfForm(forms.Form):

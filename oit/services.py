@@ -262,9 +262,20 @@ def items_assign(
 OIT_SETTINGS_FIELDS = ("oit_required_approvals", "oit_committee_publishes")
 
 
+def office_oit_settings_version(office: Office) -> str:
+    """The version of the office's OIT settings that a form carries: the settings themselves, so
+    that only a change to them (not to the office's name, say) makes a save stale."""
+    return "-".join(str(int(getattr(office, name))) for name in OIT_SETTINGS_FIELDS)
+
+
 @transaction.atomic
 def office_oit_settings_update(
-    *, office: Office, membership: Membership, oit_required_approvals: int, oit_committee_publishes: bool
+    *,
+    office: Office,
+    membership: Membership,
+    oit_required_approvals: int,
+    oit_committee_publishes: bool,
+    expected_version: str | None = None,
 ) -> Office:
     """How many approvals an item needs, and whether committee members may publish."""
     _require(
@@ -272,6 +283,8 @@ def office_oit_settings_update(
         _("Only the office's administrators change its OIT settings."),
     )
     office = Office.objects.select_for_update().get(pk=office.pk)  # a bound form may have changed the caller's copy
+    if expected_version is not None and office_oit_settings_version(office) != expected_version:
+        raise StaleVersionError()
     values = {"oit_required_approvals": oit_required_approvals, "oit_committee_publishes": oit_committee_publishes}
     changed = [name for name in OIT_SETTINGS_FIELDS if getattr(office, name) != values[name]]
     if changed:

@@ -216,12 +216,25 @@ def office_oit_settings(request, office_slug):
     """How many approvals an item needs, and whether the committee may publish."""
     membership = get_membership_or_404(request, office_slug, roles=[Role.ADMIN])
     office = membership.office
-    form = OfficeOitSettingsForm(request.POST or None, instance=office)
+    version = services.office_oit_settings_version(office)
+    form = OfficeOitSettingsForm(request.POST or None, instance=office, version=version)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.office_oit_settings_update(office=office, membership=membership, **form.cleaned_data)
-        messages.success(request, _("Settings saved."))
-        return redirect("oit:office-settings", office_slug)
-    return render(request, "oit/office_settings.html", {"office": office, "membership": membership, "form": form})
+        data = dict(form.cleaned_data)
+        try:
+            services.office_oit_settings_update(
+                office=office, membership=membership, expected_version=data.pop("version"), **data
+            )
+        except ValidationError as exc:  # changed by someone else: the typed values stay, against the new version
+            form.add_error(None, exc)
+            form.data = form.data.copy()
+            form.data["version"] = version
+            status = 409
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("oit:office-settings", office_slug)
+    context = {"office": office, "membership": membership, "form": form}
+    return render(request, "oit/office_settings.html", context, status=status)
 
 
 # --- one item ------------------------------------------------------------------------------

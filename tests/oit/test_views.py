@@ -190,7 +190,8 @@ def test_the_admin_sets_the_number_of_approvals(client, office, admin_member, st
     assert client.post(url, {"oit_required_approvals": 2}).status_code == 403
     client.force_login(admin_member.user)
     assert client.post(url, {"oit_required_approvals": 0}).status_code == 200  # refused: at least 1
-    assert client.post(url, {"oit_required_approvals": 2, "oit_committee_publishes": "on"}).status_code == 302
+    data = {"oit_required_approvals": 2, "oit_committee_publishes": "on", "version": "1-0"}
+    assert client.post(url, data).status_code == 302
     office.refresh_from_db()
     assert (office.oit_required_approvals, office.oit_committee_publishes) == (2, True)
 
@@ -575,7 +576,7 @@ def test_the_oit_settings_change_is_recorded(client, office, admin_member, other
     assert client.post(url, {"oit_required_approvals": 3}).status_code == 404
     client.force_login(admin_member.user)
     assert client.get(url).status_code == 200
-    assert client.post(url, {"oit_required_approvals": 3}).status_code == 302
+    assert client.post(url, {"oit_required_approvals": 3, "version": "1-0"}).status_code == 302
     office.refresh_from_db()
     assert office.oit_required_approvals == 3
     event = AuditEvent.objects.get(action="office.oit_settings")
