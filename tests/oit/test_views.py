@@ -43,12 +43,16 @@ def add_pdf(item, membership, name="คำสั่ง.pdf"):
 def submitted(item, staff):
     add_pdf(item, staff)
     item.refresh_from_db()
-    return services.item_submit(item=item, membership=staff, expected_version=item.version)
+    return services.item_submit(
+        item=item, membership=staff, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+    )
 
 
 def approved(item, staff, committee):
     item = submitted(item, staff)
-    return services.item_approve(item=item, membership=committee, expected_version=item.version)
+    return services.item_approve(
+        item=item, membership=committee, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+    )
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -392,6 +396,7 @@ def test_the_whole_workflow_through_the_pages(client, assessment, staff_member, 
     def post(member, name, expect=302, **data):
         client.force_login(member.user)
         item.refresh_from_db()
+        data.setdefault("reason", "ผู้บริหารลงนามแล้ว รอสำเนา")  # the checklists are left unticked
         response = client.post(item_url(item, name), {"version": item.version, **data})
         assert response.status_code == expect
         item.refresh_from_db()

@@ -221,8 +221,18 @@ def world(framework_2566) -> World:
     for item in items.values():
         item.refresh_from_db()
     for code in ("O2", "O3"):
-        items[code] = item_submit(item=items[code], membership=team.staff, expected_version=items[code].version)
-    items["O3"] = item_approve(item=items["O3"], membership=team.committee, expected_version=items["O3"].version)
+        items[code] = item_submit(
+            item=items[code],
+            membership=team.staff,
+            expected_version=items[code].version,
+            reason="ผู้บริหารลงนามแล้ว รอสำเนา",
+        )
+    items["O3"] = item_approve(
+        item=items["O3"],
+        membership=team.committee,
+        expected_version=items["O3"].version,
+        reason="ผู้บริหารลงนามแล้ว รอสำเนา",
+    )
     confirmation = iit_confirm(
         assessment=assessment, membership=colleague, screenshot=SimpleUploadedFile("iit.png", PNG, "image/png")
     )
