@@ -354,11 +354,11 @@ def world(framework_2566) -> World:
         "spdca:outcome-add": {"kind": "qualitative", "text": "x"},
         "oit:item-contents": {**version["O1"], "description": "สรุป"},
         "oit:evidence-add": {"url": "https://www.example.go.th/o1", "title": "หน้าเว็บ", "document_date": "2023-01-15"},
-        "oit:item-submit": version["O1"],
+        "oit:item-submit": {**version["O1"], "reason": "รอฉบับลงนาม"},  # the checklist is unticked
         "oit:item-comment": {"text": "ขอบคุณ"},
         "oit:item-review-checks": version["O2"],
         "oit:item-return": {**version["O2"], "note": "ขาดลายมือชื่อ"},
-        "oit:item-approve": version["O2"],
+        "oit:item-approve": {**version["O2"], "reason": "รอฉบับลงนาม"},
         "oit:item-publish": version["O3"],
         "oit:item-unpublish": {"version": published.version, "note": "แก้ไข"},
         "reports:request": {"kind": "oit-status"},
