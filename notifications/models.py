@@ -31,7 +31,8 @@ class Notification(BaseModel):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # A message sent is a record of what the office told the person; people are deactivated, never deleted.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     office = models.ForeignKey(
         "accounts.Office", verbose_name=_("office"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -82,6 +83,7 @@ class Notification(BaseModel):
 class Preference(BaseModel):
     """The channels one person chose for one kind of event; without a row the event's defaults apply."""
 
+    # CASCADE: a choice of the person's own, no record of the office.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     event = models.CharField(max_length=40)
     channels = models.JSONField(default=list, blank=True)
@@ -98,6 +100,7 @@ class Preference(BaseModel):
 class PersonalSettings(BaseModel):
     """What a person chose for all of their notifications."""
 
+    # CASCADE: like a preference, the person's own choice.
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     line_quiet_hours = models.BooleanField(
         _("quiet hours on LINE"),
@@ -147,6 +150,8 @@ class LineLink(BaseModel):
         LINKED = "linked", _("Linked")
         BLOCKED = "blocked", _("Blocked the account")
 
+    # CASCADE: the address of the person's own LINE account, which must not outlive them; the
+    # messages sent there are kept as notifications.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

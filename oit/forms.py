@@ -218,6 +218,26 @@ class TransitionForm(forms.Form):
     )
 
 
+class ChecklistTransitionForm(TransitionForm):
+    """Submit or approve: with required contents of the checklist unticked, a reason is asked for
+    (`unticked`: those checks, or None to keep the field, as a bound form does)."""
+
+    reason = forms.CharField(
+        label=_("Reason for going ahead with required contents unticked"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, unticked=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unticked is not None and not unticked:
+            del self.fields["reason"]
+        elif unticked:
+            numbers = ", ".join(str(check.requirement.order) for check in unticked)
+            self.fields["reason"].help_text = _("Not ticked: %(numbers)s.") % {"numbers": numbers}
+
+
 class ReasonForm(TransitionForm):
     note = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -232,9 +252,16 @@ class CommentForm(forms.Form):
 
 
 class OfficeOitSettingsForm(forms.ModelForm):
+    # The settings as the form showed them (`services.office_oit_settings_version`).
+    version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
     class Meta:
         model = Office
         fields = ["oit_required_approvals", "oit_committee_publishes"]
+
+    def __init__(self, *args, version: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = version
 
 
 class WhatIfForm(forms.Form):

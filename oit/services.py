@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -262,9 +263,20 @@ def items_assign(
 OIT_SETTINGS_FIELDS = ("oit_required_approvals", "oit_committee_publishes")
 
 
+def office_oit_settings_version(office: Office) -> str:
+    """The version of the office's OIT settings that a form carries: the settings themselves, so
+    that only a change to them (not to the office's name, say) makes a save stale."""
+    return "-".join(str(int(getattr(office, name))) for name in OIT_SETTINGS_FIELDS)
+
+
 @transaction.atomic
 def office_oit_settings_update(
-    *, office: Office, membership: Membership, oit_required_approvals: int, oit_committee_publishes: bool
+    *,
+    office: Office,
+    membership: Membership,
+    oit_required_approvals: int,
+    oit_committee_publishes: bool,
+    expected_version: str | None = None,
 ) -> Office:
     """How many approvals an item needs, and whether committee members may publish."""
     _require(
@@ -272,6 +284,8 @@ def office_oit_settings_update(
         _("Only the office's administrators change its OIT settings."),
     )
     office = Office.objects.select_for_update().get(pk=office.pk)  # a bound form may have changed the caller's copy
+    if expected_version is not None and office_oit_settings_version(office) != expected_version:
+        raise StaleVersionError()
     values = {"oit_required_approvals": oit_required_approvals, "oit_committee_publishes": oit_committee_publishes}
     changed = [name for name in OIT_SETTINGS_FIELDS if getattr(office, name) != values[name]]
     if changed:
@@ -483,13 +497,35 @@ def item_review_checks(*, item: Item, membership: Membership, expected_version: 
 # --- workflow ------------------------------------------------------------------------------
 
 
+def unticked_points(checks: Iterable[RequirementCheck]) -> str:
+    """The required contents of `checks`, each by its number and the start of its text."""
+    return "; ".join(f"{check.requirement.order}. {Truncator(check.requirement.text).chars(60)}" for check in checks)
+
+
+def _checklist_note(unticked: list[RequirementCheck], reason: str, message: str) -> str:
+    """The event's note on a step taken with required contents unticked, which needs a reason;
+    refused with `message` (naming the unticked ones) without one. Nothing to say when all are ticked."""
+    if not unticked:
+        return ""
+    if not reason.strip():
+        raise ValidationError(message % {"points": unticked_points(unticked)}, code="unticked")
+    numbers = ", ".join(str(check.requirement.order) for check in unticked)
+    return _("Required contents not ticked (%(numbers)s); reason: %(reason)s") % {
+        "numbers": numbers,
+        "reason": reason.strip(),
+    }
+
+
 @transaction.atomic
-def item_submit(*, item: Item, membership: Membership, expected_version: int, note: str = "") -> Item:
-    """Send the item to the committee."""
+def item_submit(*, item: Item, membership: Membership, expected_version: int, note: str = "", reason: str = "") -> Item:
+    """Send the item to the committee; with some of the staff checklist unticked, only with a reason."""
     item = _lock(item, expected_version)
     _require_editable(item, membership)
     if not item.evidence.filter(removed_at__isnull=True).exists():
         raise ValidationError(_("Add at least one file or link before submitting."), code="no_evidence")
+    unticked = list(item.checks.filter(covered=False).select_related("requirement"))
+    message = _("Required contents not ticked: %(points)s. Tick them, or give the reason for submitting without them.")
+    note = _join(note, _checklist_note(unticked, reason, message))
     _event(item, membership, ItemEvent.Kind.SUBMITTED, to_status=Status.SUBMITTED, note=note)
     item.status = Status.SUBMITTED
     item.review_round += 1
@@ -517,8 +553,11 @@ def item_return(*, item: Item, membership: Membership, expected_version: int, re
 
 
 @transaction.atomic
-def item_approve(*, item: Item, membership: Membership, expected_version: int, note: str = "") -> Item:
-    """Record one committee member's approval; the item is approved once enough have approved."""
+def item_approve(
+    *, item: Item, membership: Membership, expected_version: int, note: str = "", reason: str = ""
+) -> Item:
+    """Record one committee member's approval; the item is approved once enough have approved.
+    With some of the reviewer's checklist unticked, only with a reason."""
     item = _lock(item, expected_version)
     _same_office(item, membership)
     _require(membership.can_review, _("Only committee members approve items."))
@@ -527,6 +566,12 @@ def item_approve(*, item: Item, membership: Membership, expected_version: int, n
         raise ValidationError(_("You submitted this item; another committee member must approve it."), code="own")
     if Approval.objects.filter(item=item, review_round=item.review_round, reviewer=membership.user).exists():
         raise ValidationError(_("You have already approved this item."), code="twice")
+    unticked = list(item.checks.filter(reviewer_ok=False).select_related("requirement"))
+    message = _(
+        "Required contents not confirmed in the review checklist: %(points)s. "
+        "Tick them there, or give the reason for approving without them."
+    )
+    note = _join(note, _checklist_note(unticked, reason, message))
     Approval.objects.create(item=item, review_round=item.review_round, reviewer=membership.user)
     approvals = Approval.objects.filter(item=item, review_round=item.review_round).count()
     needed = item.assessment.office.oit_required_approvals
@@ -672,6 +717,8 @@ def demo_items_under_way(*, assessment: Assessment, today: date) -> None:
                 reason="ยังไม่มีลายมือชื่อผู้อำนวยการในเอกสาร กรุณาแนบฉบับที่ลงนามแล้ว",
             )
         elif state == "published":
+            ok_ids = set(item.checks.values_list("pk", flat=True))
+            item = item_review_checks(item=item, membership=reviewers[0], expected_version=item.version, ok_ids=ok_ids)
             for reviewer in reviewers:
                 if item.status == Status.SUBMITTED:
                     item = item_approve(item=item, membership=reviewer, expected_version=item.version)

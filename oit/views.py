@@ -18,6 +18,7 @@ from oit import services, whatif
 from oit.files import revision_response
 from oit.forms import (
     AssignForm,
+    ChecklistTransitionForm,
     CommentForm,
     ContentsForm,
     EvidenceForm,
@@ -216,12 +217,25 @@ def office_oit_settings(request, office_slug):
     """How many approvals an item needs, and whether the committee may publish."""
     membership = get_membership_or_404(request, office_slug, roles=[Role.ADMIN])
     office = membership.office
-    form = OfficeOitSettingsForm(request.POST or None, instance=office)
+    version = services.office_oit_settings_version(office)
+    form = OfficeOitSettingsForm(request.POST or None, instance=office, version=version)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.office_oit_settings_update(office=office, membership=membership, **form.cleaned_data)
-        messages.success(request, _("Settings saved."))
-        return redirect("oit:office-settings", office_slug)
-    return render(request, "oit/office_settings.html", {"office": office, "membership": membership, "form": form})
+        data = dict(form.cleaned_data)
+        try:
+            services.office_oit_settings_update(
+                office=office, membership=membership, expected_version=data.pop("version"), **data
+            )
+        except ValidationError as exc:  # changed by someone else: the typed values stay, against the new version
+            form.add_error(None, exc)
+            form.data = form.data.copy()
+            form.data["version"] = version
+            status = 409
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("oit:office-settings", office_slug)
+    context = {"office": office, "membership": membership, "form": form}
+    return render(request, "oit/office_settings.html", context, status=status)
 
 
 # --- one item ------------------------------------------------------------------------------
@@ -273,8 +287,14 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
         evidence_form=forms.get("evidence_form") or EvidenceForm(item=item),
         contents_form=forms.get("contents_form") or ContentsForm(item=item, checks=checks, evidence=evidence),
         review_form=forms.get("review_form") or ReviewChecksForm(item=item, checks=checks),
-        submit_form=TransitionForm(initial=version, auto_id="submit_%s"),
-        approve_form=TransitionForm(initial=version, auto_id="approve_%s"),
+        submit_form=forms.get("submit_form")
+        or ChecklistTransitionForm(
+            initial=version, auto_id="submit_%s", unticked=[check for check in checks if not check.covered]
+        ),
+        approve_form=forms.get("approve_form")
+        or ChecklistTransitionForm(
+            initial=version, auto_id="approve_%s", unticked=[check for check in checks if not check.reviewer_ok]
+        ),
         return_form=ReasonForm(initial=version, auto_id="return_%s"),
         unpublish_form=ReasonForm(initial=version, auto_id="unpublish_%s"),
         comment_form=CommentForm(),
@@ -412,14 +432,19 @@ def item_review_checks(request, office_slug, fiscal_year, code):
 @require_POST
 def item_submit(request, office_slug, fiscal_year, code):
     item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
-    form = TransitionForm(request.POST)
+    form = ChecklistTransitionForm(request.POST, auto_id="submit_%s")
     if not form.is_valid():
         error_messages(request, form)
         return redirect(item)
     data = form.cleaned_data
     try:
-        services.item_submit(item=item, membership=membership, expected_version=data["version"], note=data["note"])
+        services.item_submit(
+            item=item, membership=membership, expected_version=data["version"], note=data["note"], reason=data["reason"]
+        )
     except ValidationError as exc:
+        if exc.code == "unticked":  # the form comes back, with what was typed, to ask for the reason
+            form.add_error("reason", exc)
+            return _render_detail(request, item, membership, status=400, submit_form=form)
         error_messages(request, exc)
     else:
         messages.success(request, _("Sent to the committee."))
@@ -448,14 +473,19 @@ def item_return(request, office_slug, fiscal_year, code):
 @require_POST
 def item_approve(request, office_slug, fiscal_year, code):
     item, membership = _get_item_for_user(request, office_slug, fiscal_year, code, roles=REVIEWERS)
-    form = TransitionForm(request.POST)
+    form = ChecklistTransitionForm(request.POST, auto_id="approve_%s")
     if not form.is_valid():
         error_messages(request, form)
         return redirect(item)
     data = form.cleaned_data
     try:
-        services.item_approve(item=item, membership=membership, expected_version=data["version"], note=data["note"])
+        services.item_approve(
+            item=item, membership=membership, expected_version=data["version"], note=data["note"], reason=data["reason"]
+        )
     except ValidationError as exc:
+        if exc.code == "unticked":
+            form.add_error("reason", exc)
+            return _render_detail(request, item, membership, status=400, approve_form=form)
         error_messages(request, exc)
     else:
         messages.success(request, _("Approval recorded."))

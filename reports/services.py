@@ -15,6 +15,7 @@ from kombu.exceptions import OperationalError
 from accounts.models import Membership
 from accounts.services import audit_record
 from core import report_kinds as registry
+from core.files import delete_file_on_commit
 from core.pdf import collect_pdf_warnings
 from ita.models import Assessment
 from notifications import events
@@ -195,7 +196,9 @@ def reports_cleanup(now=None) -> int:
     old = ReportJob.objects.filter(published_at__isnull=True, created_at__lt=cutoff).exclude(file="")
     count = 0
     for job in old:
-        job.file.delete(save=False)
-        job.save(update_fields=["file", "updated_at"])
+        with transaction.atomic():  # the file goes once the row no longer points at it
+            delete_file_on_commit(job.file)
+            job.file = ""
+            job.save(update_fields=["file", "updated_at"])
         count += 1
     return count

@@ -246,6 +246,14 @@ CELERY_BEAT_SCHEDULE = {
     "reports-requeue": {"task": "reports.tasks.requeue_reports", "schedule": 5 * 60},
 }
 
+# Stored files that no row points at (core/files.py): swept every night, at most FILES_SWEEP_MAX
+# in one run, once older than FILES_SWEEP_GRACE_HOURS (an upload is stored before its row commits).
+FILES_SWEEP_GRACE_HOURS = env.int("FILES_SWEEP_GRACE_HOURS", default=24)
+FILES_SWEEP_MAX = env.int("FILES_SWEEP_MAX", default=1000)
+CELERY_BEAT_SCHEDULE |= {
+    "core-sweep-files": {"task": "core.tasks.sweep_files", "schedule": crontab(hour=3, minute=15)},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

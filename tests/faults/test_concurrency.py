@@ -41,7 +41,13 @@ def submitted_item():
             document_date=datetime.date(2023, 1, 15),
         )
         item.refresh_from_db()
-        return services.item_submit(item=item, membership=staff, expected_version=item.version), staff, committee
+        return (
+            services.item_submit(
+                item=item, membership=staff, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+            ),
+            staff,
+            committee,
+        )
 
     def remove() -> None:
         item.assessment.office.delete()
@@ -73,7 +79,9 @@ def test_an_approval_and_a_return_at_once_end_in_exactly_one_of_them(submitted_i
             connection.close()
 
     def approve(shown):
-        services.item_approve(item=shown, membership=first, expected_version=shown.version)
+        services.item_approve(
+            item=shown, membership=first, expected_version=shown.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+        )
 
     def return_(shown):
         services.item_return(item=shown, membership=second, expected_version=shown.version, reason="ขาดเอกสาร")

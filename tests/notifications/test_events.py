@@ -60,7 +60,7 @@ def test_assigned_reaches_the_unit_and_no_one_else(year):
 
 def test_submitted_goes_to_the_committee_review_queue(year):
     team, _assessment, item, _other = year
-    item = item_submit(item=item, membership=team.staff, expected_version=item.version)
+    item = item_submit(item=item, membership=team.staff, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา")
     events.item_submitted(item=item, actor=team.staff)
     assert received(team.committee.user, "item_submitted") == ["app", "email"]
     assert received(team.staff.user, "item_submitted") == []
@@ -71,7 +71,7 @@ def test_submitted_goes_to_the_committee_review_queue(year):
 
 def test_returned_tells_the_staff_the_reason_once(year, django_capture_on_commit_callbacks):
     team, _assessment, item, other = year
-    item = item_submit(item=item, membership=team.staff, expected_version=item.version)
+    item = item_submit(item=item, membership=team.staff, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา")
     with django_capture_on_commit_callbacks(execute=True):
         item = item_return(item=item, membership=team.committee, expected_version=item.version, reason="ขาดลายมือชื่อ")
         events.item_returned(item=item, reason="ขาดลายมือชื่อ", actor=team.committee)
@@ -89,10 +89,12 @@ def test_approved_published_unpublished_and_comments(year):
     second = MembershipFactory(office=team.admin.office, role=Role.COMMITTEE)
     team.admin.office.oit_required_approvals = 2
     team.admin.office.save()
-    item = item_submit(item=item, membership=team.staff, expected_version=item.version)
-    item = item_approve(item=item, membership=team.committee, expected_version=item.version)
+    item = item_submit(item=item, membership=team.staff, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา")
+    item = item_approve(
+        item=item, membership=team.committee, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+    )
     assert events.item_approved(item=item, actor=team.committee) == []  # one approval of two
-    item = item_approve(item=item, membership=second, expected_version=item.version)
+    item = item_approve(item=item, membership=second, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา")
     events.item_approved(item=item, actor=second)
     assert received(team.staff.user, "item_approved") == ["app", "email"]
     item_publish(item=item, membership=team.admin)

@@ -21,6 +21,8 @@ from tests.factories import MembershipFactory, OfficeFactory, UnitFactory
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 THAI_NAME = "คำสั่งแต่งตั้งคณะทำงาน ITA 2566.pdf"
 DOCUMENT_DATE = date(2023, 1, 15)  # 15 ม.ค. 2566
+# The checklists are left unticked, so submitting and approving give a reason.
+REASON = "ผู้บริหารลงนามแล้ว รอสำเนา"
 
 
 @dataclass
@@ -65,8 +67,8 @@ def prepare(item, team: Team) -> Item:
 def publish(item, team: Team) -> Publication:
     """Submit, approve and publish the item as it stands, through the real workflow."""
     item.refresh_from_db()
-    item = item_submit(item=item, membership=team.staff, expected_version=item.version)
-    item = item_approve(item=item, membership=team.committee, expected_version=item.version)
+    item = item_submit(item=item, membership=team.staff, expected_version=item.version, reason=REASON)
+    item = item_approve(item=item, membership=team.committee, expected_version=item.version, reason=REASON)
     return item_publish(item=item, membership=team.admin)
 
 

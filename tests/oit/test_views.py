@@ -43,12 +43,16 @@ def add_pdf(item, membership, name="คำสั่ง.pdf"):
 def submitted(item, staff):
     add_pdf(item, staff)
     item.refresh_from_db()
-    return services.item_submit(item=item, membership=staff, expected_version=item.version)
+    return services.item_submit(
+        item=item, membership=staff, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+    )
 
 
 def approved(item, staff, committee):
     item = submitted(item, staff)
-    return services.item_approve(item=item, membership=committee, expected_version=item.version)
+    return services.item_approve(
+        item=item, membership=committee, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+    )
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -190,7 +194,8 @@ def test_the_admin_sets_the_number_of_approvals(client, office, admin_member, st
     assert client.post(url, {"oit_required_approvals": 2}).status_code == 403
     client.force_login(admin_member.user)
     assert client.post(url, {"oit_required_approvals": 0}).status_code == 200  # refused: at least 1
-    assert client.post(url, {"oit_required_approvals": 2, "oit_committee_publishes": "on"}).status_code == 302
+    data = {"oit_required_approvals": 2, "oit_committee_publishes": "on", "version": "1-0"}
+    assert client.post(url, data).status_code == 302
     office.refresh_from_db()
     assert (office.oit_required_approvals, office.oit_committee_publishes) == (2, True)
 
@@ -391,6 +396,7 @@ def test_the_whole_workflow_through_the_pages(client, assessment, staff_member, 
     def post(member, name, expect=302, **data):
         client.force_login(member.user)
         item.refresh_from_db()
+        data.setdefault("reason", "ผู้บริหารลงนามแล้ว รอสำเนา")  # the checklists are left unticked
         response = client.post(item_url(item, name), {"version": item.version, **data})
         assert response.status_code == expect
         item.refresh_from_db()
@@ -575,7 +581,7 @@ def test_the_oit_settings_change_is_recorded(client, office, admin_member, other
     assert client.post(url, {"oit_required_approvals": 3}).status_code == 404
     client.force_login(admin_member.user)
     assert client.get(url).status_code == 200
-    assert client.post(url, {"oit_required_approvals": 3}).status_code == 302
+    assert client.post(url, {"oit_required_approvals": 3, "version": "1-0"}).status_code == 302
     office.refresh_from_db()
     assert office.oit_required_approvals == 3
     event = AuditEvent.objects.get(action="office.oit_settings")

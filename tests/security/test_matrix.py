@@ -232,8 +232,18 @@ def world(framework_2566) -> World:
     for item in items.values():
         item.refresh_from_db()
     for code in ("O2", "O3"):
-        items[code] = item_submit(item=items[code], membership=team.staff, expected_version=items[code].version)
-    items["O3"] = item_approve(item=items["O3"], membership=team.committee, expected_version=items["O3"].version)
+        items[code] = item_submit(
+            item=items[code],
+            membership=team.staff,
+            expected_version=items[code].version,
+            reason="ผู้บริหารลงนามแล้ว รอสำเนา",
+        )
+    items["O3"] = item_approve(
+        item=items["O3"],
+        membership=team.committee,
+        expected_version=items["O3"].version,
+        reason="ผู้บริหารลงนามแล้ว รอสำเนา",
+    )
     confirmation = iit_confirm(
         assessment=assessment, membership=colleague, screenshot=SimpleUploadedFile("iit.png", PNG, "image/png")
     )
@@ -378,11 +388,11 @@ def world(framework_2566) -> World:
         "spdca:committee-member-move": {"direction": "down"},
         "oit:item-contents": {**version["O1"], "description": "สรุป"},
         "oit:evidence-add": {"url": "https://www.example.go.th/o1", "title": "หน้าเว็บ", "document_date": "2023-01-15"},
-        "oit:item-submit": version["O1"],
+        "oit:item-submit": {**version["O1"], "reason": "รอฉบับลงนาม"},  # the checklist is unticked
         "oit:item-comment": {"text": "ขอบคุณ"},
         "oit:item-review-checks": version["O2"],
         "oit:item-return": {**version["O2"], "note": "ขาดลายมือชื่อ"},
-        "oit:item-approve": version["O2"],
+        "oit:item-approve": {**version["O2"], "reason": "รอฉบับลงนาม"},
         "oit:item-publish": version["O3"],
         "oit:item-unpublish": {"version": published.version, "note": "แก้ไข"},
         "reports:request": {"kind": "oit-status"},

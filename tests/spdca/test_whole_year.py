@@ -68,8 +68,12 @@ def run_the_year(fiscal_year: int):
             description="สรุป",
             coverage={check.pk: None for check in checks},
         )
-        item = item_submit(item=item, membership=team.staff, expected_version=item.version)
-        item = item_approve(item=item, membership=team.committee, expected_version=item.version)
+        item = item_submit(
+            item=item, membership=team.staff, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+        )
+        item = item_approve(
+            item=item, membership=team.committee, expected_version=item.version, reason="ผู้บริหารลงนามแล้ว รอสำเนา"
+        )
         item_publish(item=item, membership=team.admin)
     assert not items_out_of_period(assessment)
     for target in assessment.respondent_targets.all():
