@@ -148,8 +148,9 @@ def _kind_from_code(values: dict) -> str | None:
 
 
 def _item_number(values: dict) -> dict:
+    """An item's number from its code; an item a file lists is one of the year's (not withdrawn)."""
     code = values.get("code") or ""
-    return {"number": int(code[1:]) if code[1:].isdigit() else 0}
+    return {"number": int(code[1:]) if code[1:].isdigit() else 0, "withdrawn_in": None}
 
 
 FRAMEWORK = Part(
