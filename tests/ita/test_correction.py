@@ -88,6 +88,9 @@ def test_an_added_item_takes_the_next_code_and_reaches_every_office_unassigned(e
     assert item.checks.count() == 1
     assert NOTE in item.events.get().note  # the change note in the item's history
     assert year_2569.oit_items.count() == count + 1
+    listed = [(i.definition.code, i.definition.sub_indicator.code) for i in year_2569.oit_items.all()]
+    place = listed.index((new_code, "9.1"))  # listed with its sub-indicator, not after the last item
+    assert listed[place - 1][1] == "9.1" and listed[place + 1][1] != "9.1"
     assert item_status_summary(year_2569).total.total == count + 1
     assert AuditEvent.objects.filter(action="oit.items_followed_framework", office=year_2569.office).exists()
 
