@@ -724,6 +724,7 @@ def draft_part(request, fiscal_year, part):
         "can_move": part.name in drafts.ORDERED_PARTS and not fixed,
         # Offices' items follow a correction that adds or withdraws items; the rest stays.
         "can_change_rows": not fixed or part.name == "items",
+        "withdrawals": services.draft_withdrawals(draft) if part.name == "items" else [],
     }
     return render(request, "ita/draft_part.html", context)
 
@@ -840,7 +841,16 @@ def draft_row_remove(request, fiscal_year, part, index):
         messages.error(request, str(exc))
     else:
         if _draft_saved(request, draft, content, f"removed {part.name} {label}", form=None):
-            messages.success(request, _("“%(row)s” removed.") % {"row": label})
+            withdrawn = part.name == "items" and services.framework_in_use(draft.fiscal_year)
+            said = (
+                _(
+                    "“%(row)s” is out of the draft. Publishing the correction withdraws it from the offices' "
+                    "working lists, once you confirm the work it affects."
+                )
+                if withdrawn
+                else _("“%(row)s” removed.")
+            )
+            messages.success(request, said % {"row": label})
     return redirect("ita:draft-part", fiscal_year, part.name)
 
 

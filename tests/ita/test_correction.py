@@ -188,10 +188,16 @@ def test_a_file_load_still_refuses_to_drop_an_item_offices_use(editor, framework
 def test_the_editor_adds_removes_and_confirms_in_thai(client, editor, framework, year_2569, admin_member):
     count = framework.items.count()
     add_link(year_2569.oit_items.get(definition__code="O2"), admin_member)
-    draft = correction(editor, lambda content, reserved: add_item(remove("O2")(content, reserved), reserved))
+    draft = correction(editor, add_item)
     client.force_login(editor)
+    response = client.post(reverse("ita:draft-row-remove", args=[2569, "items", 1]), {"version": draft.version})
+    assert response.status_code == 302
+    assert "ถูกถอนออกจากรายการงานของหน่วยงาน" in client.get(response.url).content.decode()
+    draft.refresh_from_db()
+    assert "O2" not in [row["code"] for row in draft.content["items"]]
     html = client.get(reverse("ita:draft-part", args=[2569, "items"])).content.decode()
     assert "ทุกข้อคงรหัสเดิม" in html and reverse("ita:draft-row-add", args=[2569, "items"]) in html
+    assert "ข้อใหม่ในการแก้ไขนี้" in html and "จะถอนออกจากรายการงานของหน่วยงาน" in html
     url = reverse("ita:draft-publish", args=[2569])
     html = client.get(url).content.decode()
     assert "ถอนออก" in html and year_2569.office.short_name in html
