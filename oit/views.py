@@ -312,7 +312,7 @@ def _return_note(item: Item, events: list) -> object | None:
 @login_required
 def evidence_download(request, office_slug, fiscal_year, code, revision_id):
     """Any member of the office may read its evidence; nobody else, whatever the URL."""
-    item, _membership = _get_item_for_user(request, office_slug, fiscal_year, code)
+    item, _membership = _get_item_for_user(request, office_slug, fiscal_year, code, withdrawn_too=True)
     revision = get_object_or_404(EvidenceRevision, pk=revision_id, evidence__item=item)
     return revision_response(revision)
 

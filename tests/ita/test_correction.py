@@ -24,7 +24,7 @@ from ita.services import (
 from oit.models import Evidence, Item, ItemEvent
 from oit.selectors import item_status_summary
 from tests.factories import UserFactory
-from tests.oit.helpers import add_link
+from tests.oit.helpers import add_file, add_link
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +187,7 @@ def test_a_file_load_still_refuses_to_drop_an_item_offices_use(editor, framework
 
 def test_the_editor_adds_removes_and_confirms_in_thai(client, editor, framework, year_2569, admin_member):
     count = framework.items.count()
-    add_link(year_2569.oit_items.get(definition__code="O2"), admin_member)
+    add_file(year_2569.oit_items.get(definition__code="O2"), admin_member)
     draft = correction(editor, add_item)
     client.force_login(editor)
     response = client.post(reverse("ita:draft-row-remove", args=[2569, "items", 1]), {"version": draft.version})
@@ -224,6 +224,9 @@ def test_the_editor_adds_removes_and_confirms_in_thai(client, editor, framework,
     html = client.get(reverse("oit:item-detail", args=[office.slug, 2569, "O2"])).content.decode()
     assert "ถอนออกจากกรอบการประเมิน" in html  # the withdrawn item's page and history stay
     assert client.post(reverse("oit:item-submit", args=[office.slug, 2569, "O2"]), {"version": 1}).status_code == 404
+    revision = Evidence.objects.get(item__definition__code="O2", item__assessment=year_2569).current
+    download = reverse("oit:evidence-download", args=[office.slug, 2569, "O2", revision.pk])
+    assert client.get(download).status_code == 200  # its evidence stays readable
     html = client.get(reverse("ita:office", args=[office.slug])).content.decode()
     assert NOTE in html
 
