@@ -122,6 +122,8 @@ class FrameworkSpec:
     header: Row
     rows: dict[str, list[Row]]
     places: dict[str, object] = field(default_factory=dict)  # where each part's list is
+    # Codes of the year's items that a correction of a framework in use withdrew: gaps they may leave.
+    retired: frozenset = frozenset()
 
     @property
     def fiscal_year(self) -> int:
@@ -398,6 +400,7 @@ def _check_items(spec: FrameworkSpec, problems: Problems) -> None:
         if row.code not in with_requirements:
             key = "requirements" if isinstance(row.place, LinePlace) else None
             problems.add(row.place, key, _("must list at least one required content"))
+    numbers += [int(code[1:]) for code in spec.retired if ITEM_CODE.match(code)]
     if numbers and sorted(numbers) != list(range(1, len(numbers) + 1)):
         problems.add(
             spec.places.get("items"),

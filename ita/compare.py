@@ -232,3 +232,30 @@ def item_changes(
         if was is not None and was != change.old and was not in change.merged:
             change.code_was = was
     return changes
+
+
+@dataclass
+class RevisionItems:
+    """The items one revision of a year added to it and withdrew from it."""
+
+    added: list = field(default_factory=list)  # ItemDefinition, or the code of one since deleted
+    withdrawn: list = field(default_factory=list)
+
+
+def revision_items(framework: Framework, revisions) -> dict[int, RevisionItems]:
+    """By revision number, the items each correction (revision 2 on) added and withdrew, read from
+    its change lines; withdrawn items are still in the catalogue, so their names show."""
+    definitions = {item.code: item for item in ItemDefinition.all_objects.filter(framework=framework)}
+    found = {}
+    for revision in revisions:
+        if revision.number < 2:
+            continue  # the first revision lists every row it created
+        items = RevisionItems()
+        for line in revision.changes or []:
+            sign, _space, rest = line.partition(" ")
+            what, _space, code = rest.partition(" ")
+            if what == "itemdefinition" and sign in ("+", "-"):
+                (items.added if sign == "+" else items.withdrawn).append(definitions.get(code, code))
+        if items.added or items.withdrawn:
+            found[revision.number] = items
+    return found

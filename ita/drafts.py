@@ -8,6 +8,9 @@ with the part and row it belongs to. Nothing here touches the database.
 
 Items are numbered by their place: O1 is the first item of the first sub-indicator, and adding,
 removing or moving an item or a sub-indicator numbers them again (a requirement follows its item).
+A correction of a framework in use is different: offices' items, links and the national system
+know each item by its code, so the edits take `reserved`, every code the year has given, and keep
+them: a removed item's code is not given again, and a new item takes the next free number.
 """
 
 import copy
@@ -119,8 +122,9 @@ def row_label(part: Part, row: dict, index: int) -> str:
     return str(key) if key not in (None, "") else f"#{index + 1}"
 
 
-def read(data: dict) -> tuple[catalogue.FrameworkSpec, EditorProblems]:
-    """The draft as a spec, with every problem a load would report (the spec may hold Nones)."""
+def read(data: dict, reserved: frozenset | None = None) -> tuple[catalogue.FrameworkSpec, EditorProblems]:
+    """The draft as a spec, with every problem a load would report (the spec may hold Nones); in
+    a correction of a framework in use, the codes of `reserved` it leaves out may leave gaps."""
     problems = EditorProblems()
     header = catalogue.read_row(
         FRAMEWORK, data.get(FRAMEWORK.name) or {}, EditorPlace(FRAMEWORK.name), problems, lenient=True
@@ -131,8 +135,12 @@ def read(data: dict) -> tuple[catalogue.FrameworkSpec, EditorProblems]:
             catalogue.read_row(part, raw, EditorPlace(part.name, n, row_label(part, raw, n)), problems, lenient=True)
             for n, raw in enumerate(data.get(part.name) or [])
         ]
+    codes = {row.get("code") for row in data.get("items") or []}
     spec = catalogue.FrameworkSpec(
-        header=header, rows=rows, places={part.name: EditorPlace(part.name) for part in LISTS}
+        header=header,
+        rows=rows,
+        places={part.name: EditorPlace(part.name) for part in LISTS},
+        retired=frozenset(reserved or ()) - codes,
     )
     catalogue.check(spec, problems)
     return spec, problems
@@ -231,7 +239,7 @@ def set_header(data: dict, values: dict) -> dict:
     return data
 
 
-def set_row(data: dict, part_name: str, index: int, values: dict) -> tuple[dict, object]:
+def set_row(data: dict, part_name: str, index: int, values: dict, *, reserved=None) -> tuple[dict, object]:
     """The draft with a row changed, and the row's key after the change (an item's code follows
     its place); a changed key is changed in the rows that name it."""
     part = PARTS_BY_NAME[part_name]
@@ -246,11 +254,11 @@ def set_row(data: dict, part_name: str, index: int, values: dict) -> tuple[dict,
                 if referrer.get(name) == old_key:
                     referrer[name] = new_key
     if part.name in ("items", "sub_indicators"):
-        renumber_items(data)
+        renumber_items(data, reserved=reserved)
     return data, row.get(part.key)
 
 
-def add_row(data: dict, part_name: str, values: dict) -> tuple[dict, object]:
+def add_row(data: dict, part_name: str, values: dict, *, reserved=None) -> tuple[dict, object]:
     """The draft with a row added after its siblings, and the new row's key (an item's code is
     given by its place)."""
     part = PARTS_BY_NAME[part_name]
@@ -259,7 +267,7 @@ def add_row(data: dict, part_name: str, values: dict) -> tuple[dict, object]:
     row = {f.name: None for f in part.fields} | {name: _json(value) for name, value in values.items()}
     rows.insert(_end_of_siblings(rows, part, row), row)
     if part.name in ("items", "sub_indicators"):
-        renumber_items(data)
+        renumber_items(data, reserved=reserved)
     return data, row.get(part.key)
 
 
@@ -272,7 +280,7 @@ def _end_of_siblings(rows: list[dict], part: Part, row: dict) -> int:
     return places[-1] + 1 if places else len(rows)
 
 
-def remove_row(data: dict, part_name: str, index: int) -> dict:
+def remove_row(data: dict, part_name: str, index: int, *, reserved=None) -> dict:
     """The draft without a row and the rows nested in it (an item's required contents, a
     sub-indicator's items); a row that others name is refused."""
     part = PARTS_BY_NAME[part_name]
@@ -292,7 +300,7 @@ def remove_row(data: dict, part_name: str, index: int) -> dict:
     del data[part.name][index]
     _remove_children(data, part, key)
     if part.name in ("items", "sub_indicators", "indicators"):
-        renumber_items(data)
+        renumber_items(data, reserved=reserved)
     return data
 
 
@@ -325,9 +333,16 @@ def move_row(data: dict, part_name: str, index: int, step: int) -> dict:
     return data
 
 
-def renumber_items(data: dict) -> None:
+def _number(code) -> int:
+    match = catalogue.ITEM_CODE.match(code or "")
+    return int(match.group(1)) if match else 0
+
+
+def renumber_items(data: dict, *, reserved=None) -> None:
     """Number the items O1…On in the order of their sub-indicators and their own, in place, and
-    keep each required content with its item."""
+    keep each required content with its item. With `reserved` (a correction of a framework in
+    use) items keep their codes, a new one takes the next free number, and they are ordered by
+    sub-indicator and code."""
     subs = data.get("sub_indicators", [])
     indicator_numbers = {row.get("number"): n for n, row in enumerate(data.get("indicators", []))}
     sub_place = {
@@ -335,11 +350,24 @@ def renumber_items(data: dict) -> None:
         for n, row in enumerate(subs)
     }
     items = data.get("items", [])
+    if reserved is not None:
+        taken = {_number(code) for code in reserved} | {_number(row.get("code")) for row in items}
+        following = max(taken, default=0) + 1
+        for row in items:
+            if not _number(row.get("code")):
+                row["code"] = f"O{following}"
+                following += 1
     order = sorted(
         range(len(items)),
-        key=lambda n: (sub_place.get(items[n].get("sub_indicator"), (len(indicator_numbers) + 1, 0)), n),
+        key=lambda n: (
+            sub_place.get(items[n].get("sub_indicator"), (len(indicator_numbers) + 1, 0)),
+            _number(items[n].get("code")) if reserved is not None else n,
+        ),
     )
     items[:] = [items[n] for n in order]
+    if reserved is not None:
+        _sort_requirements(data)
+        return
     renamed = {}
     for number, row in enumerate(items, start=1):
         code = f"O{number}"
@@ -349,13 +377,17 @@ def renumber_items(data: dict) -> None:
     if not renamed:
         return
     by_old = {old: new for old, new in renamed.values() if old}
-    requirements = data.get("requirements", [])
-    for row in requirements:
+    for row in data.get("requirements", []):
         if row.get("item") in by_old:
             row["item"] = by_old[row["item"]]
-    # Required contents are listed by item, in order.
+    _sort_requirements(data)
+
+
+def _sort_requirements(data: dict) -> None:
+    """Required contents are listed by item, in order."""
+    items = data.get("items", [])
     item_place = {row.get("code"): n for n, row in enumerate(items)}
-    requirements.sort(key=lambda row: item_place.get(row.get("item"), len(items)))
+    data.get("requirements", []).sort(key=lambda row: item_place.get(row.get("item"), len(items)))
 
 
 def requirements_of(data: dict, code: str) -> list[dict]:

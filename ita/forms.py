@@ -186,6 +186,15 @@ class DraftPublishForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What changed and why. Required for a correction: offices using the framework read it."),
     )
+    confirm_withdrawals = forms.BooleanField(
+        label=_("I have checked the work listed here: withdraw these items from the offices' working lists"),
+        required=False,
+    )
+
+    def __init__(self, *args, withdrawals: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not withdrawals:  # asked only of a correction that withdraws items
+            del self.fields["confirm_withdrawals"]
 
 
 def _hint(f) -> str:

@@ -147,9 +147,9 @@ def _kind_from_code(values: dict) -> str | None:
     return values.get("code") if values.get("code") in Instrument.Kind.values else None
 
 
-def _item_number(values: dict) -> dict:
-    code = values.get("code") or ""
-    return {"number": int(code[1:]) if code[1:].isdigit() else 0}
+def _listed_item(values: dict) -> dict:
+    """An item a file lists is one of the year's items (not withdrawn)."""
+    return {"withdrawn_in": None}
 
 
 FRAMEWORK = Part(
@@ -238,8 +238,12 @@ ITEMS = Part(
     ),
     key="code",
     parent="sub_indicators",
+    # An item's number is its place in the year's list: its code's number, except in a correction
+    # of a year in use, where an added item keeps the next free code but is listed in its sub-indicator.
+    position="number",
+    position_start=1,
     sort="number",
-    derived=_item_number,
+    derived=_listed_item,
 )
 
 REQUIREMENTS = Part(

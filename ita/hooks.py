@@ -69,3 +69,34 @@ def on_demo_year(step: Callable[..., None]) -> Callable[..., None]:
 
 def demo_year_steps() -> list[Callable[..., None]]:
     return list(_demo_year_steps)
+
+
+_framework_revision_hooks: list[Callable[..., None]] = []
+
+
+def on_framework_revision(hook: Callable[..., None]) -> Callable[..., None]:
+    """Register `hook(*, framework, revision, added, withdrawn, user)` to run when a correction
+    of a year adds items (`added`) or withdraws them (`withdrawn`), both lists of item
+    definitions, so that offices running the year get the new items and keep the old ones' work."""
+    if hook not in _framework_revision_hooks:
+        _framework_revision_hooks.append(hook)
+    return hook
+
+
+def framework_revision_hooks() -> list[Callable[..., None]]:
+    return list(_framework_revision_hooks)
+
+
+_withdrawal_impacts: list[Callable[..., list]] = []
+
+
+def on_withdrawal_impact(impact: Callable[..., list]) -> Callable[..., list]:
+    """Register `impact(*, definitions)` to say, per office, what work hangs on items a
+    correction would withdraw: a list of mappings, one per office and item."""
+    if impact not in _withdrawal_impacts:
+        _withdrawal_impacts.append(impact)
+    return impact
+
+
+def withdrawal_impacts() -> list[Callable[..., list]]:
+    return list(_withdrawal_impacts)

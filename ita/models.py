@@ -222,11 +222,20 @@ class SubIndicator(Fact):
         return localized(self, "name")
 
 
+class CurrentItemManager(models.Manager):
+    """Items of the framework as it stands: without those a correction withdrew."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_in__isnull=True)
+
+
 class ItemDefinition(Fact):
     """An OIT item of one year's framework (O1–O43 in 2566).
 
     Codes change meaning between years (O29 is the complaint guideline in 2565 and complaint
     statistics in 2566), so an item is always identified by its framework and code together.
+    A correction of a framework in use withdraws an item instead of deleting it: offices' work on
+    it is kept, and its code is not given to another item of the year.
     """
 
     class EvidencePeriod(models.TextChoices):
@@ -270,6 +279,11 @@ class ItemDefinition(Fact):
         blank=True,
         help_text=_("Codes of the previous fiscal year's items that this one continues, as a list."),
     )
+    # The framework revision that withdrew the item; None while it is one of the year's items.
+    withdrawn_in = models.PositiveSmallIntegerField(_("withdrawn in revision"), null=True, blank=True)
+
+    objects = CurrentItemManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["number"]

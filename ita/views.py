@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from core.views import error_messages
 from ita import drafts, scoring, selectors, services
 from ita.access import assessment_context, get_assessment_or_404
 from ita.analysis import office_analysis
-from ita.compare import SIMILAR_ENOUGH, framework_diff, similarity
+from ita.compare import SIMILAR_ENOUGH, framework_diff, revision_items, similarity
 from ita.forms import (
     AssessmentOpenForm,
     CarryOverForm,
@@ -76,7 +76,9 @@ def office(request, office_slug):
     if request.session.get(CURRENT_OFFICE) != office_slug:  # write the session only on a change
         request.session[CURRENT_OFFICE] = office_slug
     assessments = list(
-        membership.office.assessments.select_related("framework").annotate(item_count=Count("oit_items"))
+        membership.office.assessments.select_related("framework").annotate(
+            item_count=Count("oit_items", filter=Q(oit_items__definition__withdrawn_in__isnull=True))
+        )
     )
     can_open = membership.is_admin and Framework.objects.exclude(assessments__office=membership.office).exists()
     missing = _missing_year(request)
@@ -228,12 +230,16 @@ def framework_detail(request, fiscal_year):
         fiscal_year=fiscal_year,
     )
     can_edit = selectors.can_edit_frameworks(request.user)
+    revisions = list(framework.revisions.select_related("published_by"))
+    changed = revision_items(framework, revisions)
+    for revision in revisions:
+        revision.items_changed = changed.get(revision.number)
     return render(
         request,
         "ita/framework_detail.html",
         {
             "framework": framework,
-            "revisions": framework.revisions.select_related("published_by"),
+            "revisions": revisions,
             "can_edit": can_edit,
             "draft": FrameworkDraft.objects.filter(fiscal_year=fiscal_year).first() if can_edit else None,
             "next_year_exists": Framework.objects.filter(fiscal_year=fiscal_year + 1).exists()
@@ -529,6 +535,7 @@ def _draft_context(draft: FrameworkDraft, **extra) -> dict:
         "problems": problems,
         "published": published,
         "in_use": published is not None and selectors.framework_in_use(draft.fiscal_year),
+        "reserved": services.frameworks.draft_reserved_codes(draft),
         "labels": drafts.part_labels(),
         "part_tabs": [(name, drafts.part_labels()[name]) for name in drafts.EDITED_PARTS],
         "version_form": VersionForm(initial={"version": draft.version}),
@@ -674,9 +681,12 @@ def _structure_fixed(draft: FrameworkDraft, part) -> bool:
     return part.name in drafts.STRUCTURAL_PARTS and selectors.framework_in_use(draft.fiscal_year)
 
 
-def _locked_fields(part, context) -> tuple:
-    """In a correction of a framework in use, what offices' items and scores hang on."""
+def _locked_fields(part, context, row: dict) -> tuple:
+    """In a correction of a framework in use, what offices' items and scores hang on (an item the
+    correction adds is still free)."""
     if not context["in_use"] or part.name not in drafts.STRUCTURAL_PARTS:
+        return ()
+    if part.name == "items" and row.get("code") not in context["reserved"]:
         return ()
     locked = {
         "instruments": ("code", "kind"),
@@ -710,7 +720,9 @@ def draft_part(request, fiscal_year, part):
         "part_label": context["labels"][part.name],
         "rows": rows,
         "can_move": part.name in drafts.ORDERED_PARTS and not fixed,
-        "can_change_rows": not fixed,
+        # Offices' items follow a correction that adds or withdraws items; the rest stays.
+        "can_change_rows": not fixed or part.name == "items",
+        "withdrawals": services.frameworks.draft_withdrawals(draft) if part.name == "items" else [],
     }
     return render(request, "ita/draft_part.html", context)
 
@@ -743,7 +755,7 @@ def draft_row(request, fiscal_year, part, index=None):
         part=part,
         data=draft.content,
         exclude=("code",) if is_item else (),
-        locked=_locked_fields(part, context) if index is not None else (),
+        locked=_locked_fields(part, context, row) if index is not None else (),
         initial={**_row_initial(part, row), "version": draft.version},
     )
     requirements = None
@@ -756,10 +768,11 @@ def draft_row(request, fiscal_year, part, index=None):
         )
     if request.method == "POST" and form.is_valid() and (requirements is None or requirements.is_valid()):
         try:
+            reserved = context["reserved"]
             if index is None:
-                content, key = drafts.add_row(draft.content, part.name, form.values())
+                content, key = drafts.add_row(draft.content, part.name, form.values(), reserved=reserved)
             else:
-                content, key = drafts.set_row(draft.content, part.name, index, form.values())
+                content, key = drafts.set_row(draft.content, part.name, index, form.values(), reserved=reserved)
             if is_item:  # its required contents follow it when its code changes with its place
                 content = drafts.set_requirements(content, key, _requirement_rows(requirements))
         except drafts.DraftError as exc:
@@ -767,7 +780,7 @@ def draft_row(request, fiscal_year, part, index=None):
         else:
             summary = f"{part.name} {key or ''}".strip()
             if _draft_saved(request, draft, content, summary, form=form):
-                return _after_row_saved(request, fiscal_year, part, content, key, index)
+                return _after_row_saved(request, fiscal_year, part, content, key, index, context["reserved"])
     context |= {
         "form": form,
         "requirements": requirements,
@@ -782,13 +795,13 @@ def draft_row(request, fiscal_year, part, index=None):
     return render(request, "ita/draft_form.html", context)
 
 
-def _after_row_saved(request, fiscal_year, part, content, key, index):
+def _after_row_saved(request, fiscal_year, part, content, key, index, reserved):
     """Back to the part's rows, or to the row's form when what only the whole shows (a code's
     form, weights that do not add up) is wrong with it."""
     keys = [row.get(part.key) for row in content.get(part.name, [])]
     if part.key != part.position and key in keys:
         index = keys.index(key)
-    _spec, problems = drafts.read(content)
+    _spec, problems = drafts.read(content, reserved=reserved)
     if index is not None and problems.of(part.name, index):
         messages.warning(request, _("Saved, with problems to fix:"))
         for problem in problems.of(part.name, index):
@@ -821,12 +834,23 @@ def draft_row_remove(request, fiscal_year, part, index):
             if index < len(draft.content.get(part.name, []))
             else ""
         )
-        content = drafts.remove_row(draft.content, part.name, index)
+        content = drafts.remove_row(
+            draft.content, part.name, index, reserved=services.frameworks.draft_reserved_codes(draft)
+        )
     except drafts.DraftError as exc:
         messages.error(request, str(exc))
     else:
         if _draft_saved(request, draft, content, f"removed {part.name} {label}", form=None):
-            messages.success(request, _("“%(row)s” removed.") % {"row": label})
+            withdrawn = part.name == "items" and selectors.framework_in_use(draft.fiscal_year)
+            said = (
+                _(
+                    "“%(row)s” is out of the draft. Publishing the correction withdraws it from the offices' "
+                    "working lists, once you confirm the work it affects."
+                )
+                if withdrawn
+                else _("“%(row)s” removed.")
+            )
+            messages.success(request, said % {"row": label})
     return redirect("ita:draft-part", fiscal_year, part.name)
 
 
@@ -987,9 +1011,25 @@ def draft_mapping(request, fiscal_year):
 
 @login_required
 def draft_publish(request, fiscal_year):
-    """Publish the draft: the year opens to offices, or its correction becomes a new revision."""
-    draft = _get_draft_for_editor(request, fiscal_year)
-    form = DraftPublishForm(request.POST or None, initial={"version": draft.version, "note": draft.note})
+    """Publish the draft: the year opens to offices, or its correction becomes a new revision. A
+    correction that withdraws items lists, per office, the work they hold, and asks to confirm."""
+    _require_editor(request)
+    draft = FrameworkDraft.objects.select_related("updated_by").filter(fiscal_year=fiscal_year).first()
+    if draft is None:
+        published = Framework.objects.filter(fiscal_year=fiscal_year).first()
+        if request.method == "POST" and published is not None:  # another editor published it first
+            messages.error(
+                request,
+                _("Another framework editor published or discarded this draft first; your publishing changed nothing."),
+            )
+            return redirect(published)
+        raise Http404
+    withdrawals = services.frameworks.draft_withdrawals(draft)
+    form = DraftPublishForm(
+        request.POST or None,
+        initial={"version": draft.version, "note": draft.note},
+        withdrawals=bool(withdrawals),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = services.frameworks.framework_draft_publish(
@@ -997,6 +1037,7 @@ def draft_publish(request, fiscal_year):
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
+                confirm_withdrawals=form.cleaned_data.get("confirm_withdrawals", False),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -1007,7 +1048,14 @@ def draft_publish(request, fiscal_year):
                 % {"year": fiscal_year_label(result.framework.fiscal_year), "revision": result.framework.revision},
             )
             return redirect(result.framework)
-    context = _draft_context(draft, form=form)
+    context = _draft_context(
+        draft,
+        form=form,
+        withdrawals=withdrawals,
+        impact=services.frameworks.withdrawal_impact(withdrawals) if withdrawals else [],
+    )
+    if context["in_use"]:
+        context["added"] = [row for row in draft.content.get("items", []) if row.get("code") not in context["reserved"]]
     old = _compared_with(draft, None)
     context["diff"] = framework_diff(old, context["spec"]) if old is not None else None
     return render(request, "ita/draft_publish.html", context)

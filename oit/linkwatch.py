@@ -323,7 +323,9 @@ def _interleaved_by_host(urls: list[str]) -> list[str]:
 
 
 def _live_link_revisions():
-    return EvidenceRevision.objects.filter(publications__withdrawn_at__isnull=True).exclude(url="")
+    return EvidenceRevision.objects.filter(
+        publications__withdrawn_at__isnull=True, evidence__item__definition__withdrawn_in__isnull=True
+    ).exclude(url="")
 
 
 def links_sync(now: datetime) -> tuple[int, int]:

@@ -11,6 +11,14 @@ from core.storage import opaque_name, private_storage
 from ita.models import Assessment, ItemDefinition, ItemRequirement
 
 
+class CurrentItemManager(models.Manager):
+    """The office's items of the framework as it stands: an item whose definition a correction
+    withdrew is kept with all its work, out of lists, counts and scores."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(definition__withdrawn_in__isnull=True)
+
+
 class Item(BaseModel):
     """An office's OIT item in one assessment (its O12 of 2566, say), made from the definition."""
 
@@ -50,6 +58,9 @@ class Item(BaseModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = CurrentItemManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["definition__number"]

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from ita import scoring
 from ita.models import Assessment, ItemDefinition, SubIndicator
-from oit.models import Evidence, Item
+from oit.models import Evidence, Item, ItemEvent
 
 STATUSES = list(Item.Status)
 
@@ -175,6 +175,7 @@ def items_out_of_period(assessment: Assessment) -> list[tuple[Item, EvidencePeri
             removed_at__isnull=True,
             current__isnull=False,
             item__definition__evidence_period__in=windowed,
+            item__definition__withdrawn_in__isnull=True,
         )
         .select_related("current", "item__definition")
         .order_by("item__definition__number", "id")
@@ -187,3 +188,35 @@ def items_out_of_period(assessment: Assessment) -> list[tuple[Item, EvidencePeri
         if period is not None and not period.holds(document.current.document_date):
             found.setdefault(item.pk, (item, period, []))[2].append(document)
     return list(found.values())
+
+
+REVIEW_EVENTS = [ItemEvent.Kind.RETURNED, ItemEvent.Kind.APPROVAL, ItemEvent.Kind.APPROVED, ItemEvent.Kind.CHECKED]
+
+
+def withdrawal_impact(*, definitions) -> list[dict]:
+    """Per office and item, the work held by the items a correction would withdraw (evidence,
+    assignments, reviews), for the editor to confirm; items nobody touched are left out. One query."""
+    items = (
+        Item.objects.filter(definition__in=definitions)
+        .select_related("assessment__office", "definition", "unit")
+        .annotate(
+            evidence_count=Count("evidence", filter=Q(evidence__removed_at__isnull=True), distinct=True),
+            assignee_count=Count("assignees", distinct=True),
+            review_count=Count("events", filter=Q(events__kind__in=REVIEW_EVENTS), distinct=True),
+        )
+        .order_by("assessment__office__name", "definition__number")
+    )
+    return [
+        {
+            "office": item.assessment.office,
+            "item": item.definition,
+            "status": item.get_status_display(),
+            "evidence": item.evidence_count,
+            "unit": item.unit,
+            "assignees": item.assignee_count,
+            "reviews": item.review_count,
+        }
+        for item in items
+        if item.status != Item.Status.DRAFT
+        or any((item.evidence_count, item.unit_id, item.assignee_count, item.review_count))
+    ]

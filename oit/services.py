@@ -168,6 +168,45 @@ def checks_create_for_framework(*, framework) -> None:
     checks_create(items=Item.objects.filter(definition__framework=framework))
 
 
+def items_follow_framework(*, framework, revision, added, withdrawn, user) -> None:
+    """After a correction of a year offices run: each office gets the items it added (unassigned,
+    not started, due when OIT closes), and keeps its work on the items it withdrew, out of its
+    lists; both carry the change note in their history."""
+    due_date = framework.milestone_end(DUE_DATE_MILESTONE)
+    assessments = list(Assessment.objects.filter(framework=framework).select_related("office"))
+    new_items = Item.objects.bulk_create(
+        Item(assessment=assessment, definition=definition, due_date=due_date)
+        for assessment in assessments
+        for definition in added
+    )
+    checks_create(items=new_items)
+    gone = list(Item.all_objects.filter(assessment__in=assessments, definition__in=withdrawn))
+    if user is not None:  # a file loaded from the command line has no one to name
+        said = {
+            "added": _("Added to the framework in revision %(number)d: %(note)s"),
+            "withdrawn": _("Withdrawn from the framework in revision %(number)d: %(note)s"),
+        }
+        values = {"number": revision.number, "note": revision.note}
+        ItemEvent.objects.bulk_create(
+            [
+                ItemEvent(item=item, actor=user, kind=ItemEvent.Kind.COMMENTED, from_status=item.status, note=note)
+                for items, note in ((new_items, said["added"] % values), (gone, said["withdrawn"] % values))
+                for item in items
+            ]
+        )
+    for assessment in assessments:
+        if withdrawn:
+            assessment.public_changed()  # a withdrawn item leaves the public page
+        audit_record(
+            office=assessment.office,
+            actor=user,
+            action="oit.items_followed_framework",
+            summary=f"Framework revision {revision.number}: items added "
+            f"{', '.join(d.code for d in added) or '-'}, withdrawn {', '.join(d.code for d in withdrawn) or '-'}",
+            obj=assessment,
+        )
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 

@@ -37,12 +37,15 @@ REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
 
 
 def _get_item_for_user(
-    request, office_slug: str, fiscal_year: int, code: str, *, roles=None
+    request, office_slug: str, fiscal_year: int, code: str, *, roles=None, withdrawn_too: bool = False
 ) -> tuple[Item, Membership]:
-    """The item of the office's assessment, for a member whose role is allowed."""
+    """The item of the office's assessment, for a member whose role is allowed (an item withdrawn
+    from the framework only if `withdrawn_too`: its page stays readable, nothing more is done on it)."""
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=roles)
     item = get_object_or_404(
-        Item.objects.select_related("definition__sub_indicator__indicator", "unit", "submitted_by"),
+        (Item.all_objects if withdrawn_too else Item.objects).select_related(
+            "definition__sub_indicator__indicator", "unit", "submitted_by"
+        ),
         assessment=assessment,
         definition__code=code,
     )
@@ -244,7 +247,7 @@ def office_oit_settings(request, office_slug):
 @login_required
 def item_detail(request, office_slug, fiscal_year, code):
     """The item's evidence, checklist, review actions and timeline."""
-    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code)
+    item, membership = _get_item_for_user(request, office_slug, fiscal_year, code, withdrawn_too=True)
     return _render_detail(request, item, membership)
 
 
@@ -260,7 +263,8 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
     checks = list(item.checks.select_related("requirement", "evidence__current", "reviewed_by"))
     assignees = list(item.assignees.all())
     assignee_ids = {user.pk for user in assignees}
-    can_edit = item.can_edit(membership, assignee_ids) and item.is_editable
+    withdrawn = item.definition.withdrawn_in is not None
+    can_edit = item.can_edit(membership, assignee_ids) and item.is_editable and not withdrawn
     approvals = list(Approval.objects.filter(item=item, review_round=item.review_round).select_related("reviewer"))
     live = Publication.objects.filter(item=item, withdrawn_at__isnull=True).first()
     events = list(item.events.select_related("actor"))
@@ -279,8 +283,11 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
         events=events,
         return_note=_return_note(item, events),
         can_edit=can_edit,
-        can_review=membership.can_review and item.status in (Item.Status.SUBMITTED, Item.Status.APPROVED),
-        can_publish=item.can_publish(membership),
+        can_review=membership.can_review
+        and item.status in (Item.Status.SUBMITTED, Item.Status.APPROVED)
+        and not withdrawn,
+        can_publish=item.can_publish(membership) and not withdrawn,
+        withdrawn=withdrawn,
         is_overdue=item.is_overdue(),
         period=period,
         out_of_period=out_of_period,
@@ -325,7 +332,7 @@ def _return_note(item: Item, events: list) -> object | None:
 @login_required
 def evidence_download(request, office_slug, fiscal_year, code, revision_id):
     """Any member of the office may read its evidence; nobody else, whatever the URL."""
-    item, _membership = _get_item_for_user(request, office_slug, fiscal_year, code)
+    item, _membership = _get_item_for_user(request, office_slug, fiscal_year, code, withdrawn_too=True)
     revision = get_object_or_404(EvidenceRevision, pk=revision_id, evidence__item=item)
     return revision_response(revision)
 

@@ -17,8 +17,8 @@ from accounts.services import audit_record
 from core.versions import StaleVersionError
 from ita import catalogue, drafts
 from ita.framework_schema import FRAMEWORK, LISTS, PARTS_BY_NAME, REF, Part
-from ita.hooks import framework_load_hooks
-from ita.models import Framework, FrameworkDraft, FrameworkRevision
+from ita.hooks import framework_load_hooks, framework_revision_hooks, withdrawal_impacts
+from ita.models import Framework, FrameworkDraft, FrameworkRevision, ItemDefinition
 from ita.selectors import can_edit_frameworks, framework_in_use
 
 REVISION_CHANGES_KEPT = 1000  # lines of a revision's change list (a new year's is one per row)
@@ -31,18 +31,23 @@ class LoadResult:
     updated: int = 0
     deleted: int = 0
     changes: list[str] = field(default_factory=list)
+    added_items: list[ItemDefinition] = field(default_factory=list)  # in a correction of a year
+    withdrawn_items: list[ItemDefinition] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deleted)
+        return bool(self.created or self.updated or self.deleted or self.withdrawn_items)
 
 
 class _Syncer:
     """Makes the rows under one parent equal to the spec, writing only what differs, so that
-    loading the same file twice writes nothing."""
+    loading the same file twice writes nothing. An item that offices work on is not deleted: with
+    `withdraw_in` (the revision being made) it is marked withdrawn, else the load is refused."""
 
-    def __init__(self, result: LoadResult):
+    def __init__(self, result: LoadResult, *, withdraw_in: int | None = None, correction: bool = False):
         self.result = result
+        self.withdraw_in = withdraw_in
+        self.correction = correction
 
     def update(self, obj: models.Model, values: dict, *, label: str) -> None:
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -55,18 +60,28 @@ class _Syncer:
 
     def sync(self, model: type[models.Model], scope: dict, key: str, rows: list[dict]) -> list[models.Model]:
         """The rows' objects, in order: existing ones updated, new ones created, the rest deleted."""
-        existing = {getattr(obj, key): obj for obj in model.objects.filter(**scope)}
+        existing = {getattr(obj, key): obj for obj in model._base_manager.filter(**scope)}  # withdrawn items too
         kept = []
         for values in rows:
             obj = existing.pop(values[key], None)
             if obj is None:
-                obj = model.objects.create(**scope, **values)
+                obj = model._base_manager.create(**scope, **values)
                 self.result.created += 1
                 self.result.changes.append(f"+ {model._meta.model_name} {values[key]}")
+                if self.correction and model is ItemDefinition:
+                    self.result.added_items.append(obj)
             else:
                 self.update(obj, values, label=f"{model._meta.model_name} {values[key]}")
             kept.append(obj)
         for stale_key, obj in existing.items():
+            if model is ItemDefinition and obj.withdrawn_in is not None:
+                continue  # withdrawn by an earlier revision
+            if model is ItemDefinition and self.withdraw_in is not None and obj.assessment_items.exists():
+                obj.withdrawn_in = self.withdraw_in
+                obj.save(update_fields=["withdrawn_in", "updated_at"])
+                self.result.withdrawn_items.append(obj)
+                self.result.changes.append(f"- {model._meta.model_name} {stale_key}")
+                continue
             try:
                 obj.delete()
             except ProtectedError as exc:
@@ -121,9 +136,13 @@ def previous_code_problems(spec: catalogue.FrameworkSpec, problems: catalogue.Pr
 
 
 @transaction.atomic
-def framework_load(*, spec: catalogue.FrameworkSpec, user=None, note: str = "") -> LoadResult:
+def framework_load(
+    *, spec: catalogue.FrameworkSpec, user=None, note: str = "", withdraw_items: bool = False
+) -> LoadResult:
     """Create or update a year's framework from a checked spec, all or nothing. A change is
-    recorded as the framework's next revision, with `note` saying why."""
+    recorded as the framework's next revision, with `note` saying why. An item that offices work
+    on and the spec leaves out is withdrawn if `withdraw_items` (its work is kept), else the load
+    is refused; offices running the year get the items the spec adds."""
     problems = catalogue.Problems()
     previous_code_problems(spec, problems)
     if problems:
@@ -131,8 +150,10 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None, note: str = "") 
     header = {f.name: spec.header.values[f.name] for f in FRAMEWORK.fields if f.name != FRAMEWORK.key}
     framework = Framework.objects.filter(fiscal_year=spec.fiscal_year).first()
     result = LoadResult(framework=framework)
-    syncer = _Syncer(result)
     created = framework is None
+    syncer = _Syncer(
+        result, withdraw_in=framework.revision + 1 if withdraw_items and not created else None, correction=not created
+    )
     if created:
         framework = Framework.objects.create(fiscal_year=spec.fiscal_year, **header)
         result.framework = framework
@@ -164,7 +185,7 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None, note: str = "") 
         if not created:
             framework.revision += 1
             framework.save(update_fields=["revision", "updated_at"])
-        FrameworkRevision.objects.create(
+        revision = FrameworkRevision.objects.create(
             framework=framework,
             number=framework.revision,
             note=note,
@@ -173,12 +194,21 @@ def framework_load(*, spec: catalogue.FrameworkSpec, user=None, note: str = "") 
         )
         for after_load in framework_load_hooks():
             after_load(framework=framework)
+        if result.added_items or result.withdrawn_items:
+            for follow in framework_revision_hooks():
+                follow(
+                    framework=framework,
+                    revision=revision,
+                    added=result.added_items,
+                    withdrawn=result.withdrawn_items,
+                    user=revision.published_by,
+                )
         audit_record(
             office=None,
             actor=user,
             action="framework.loaded",
             summary=f"Framework {spec.fiscal_year}: {result.created} created, {result.updated} updated, "
-            f"{result.deleted} deleted",
+            f"{result.deleted} deleted, {len(result.withdrawn_items)} items withdrawn",
             obj=framework,
         )
     return result
@@ -194,6 +224,8 @@ def framework_spec(framework: Framework) -> catalogue.FrameworkSpec:
     for part in LISTS:
         path = "framework" if part.scope == "framework" else f"{part.parent_field.name}__framework"
         objs = list(part.model.objects.filter(**{path: framework}))
+        if part.parent:  # the required contents of a withdrawn item are not the year's
+            objs = [obj for obj in objs if getattr(obj, part.parent_field.model_field.attname) in keys[part.parent]]
         objs.sort(key=lambda obj, part=part: _dump_order(part, obj, places))
         part_rows = rows[part.name] = []
         keys[part.name], places[part.name] = {}, {}
@@ -240,28 +272,73 @@ STRUCTURAL = drafts.STRUCTURAL_PARTS
 
 
 def _structure(data: dict) -> dict:
-    """What offices' items and scores hang on: the keys of the structural rows and each item's
-    sub-indicator."""
-    shape = {part: sorted(str(row.get(PARTS_BY_NAME[part].key)) for row in data.get(part, [])) for part in STRUCTURAL}
-    shape["item_places"] = sorted(f"{row.get('code')}@{row.get('sub_indicator')}" for row in data.get("items", []))
-    return shape
+    """What offices' scores hang on: the keys of the instruments, indicators and sub-indicators."""
+    return {
+        part: sorted(str(row.get(PARTS_BY_NAME[part].key)) for row in data.get(part, []))
+        for part in STRUCTURAL
+        if part != "items"
+    }
 
 
 def _require_same_structure(fiscal_year: int, content: dict) -> None:
-    """A correction of a framework in use keeps its instruments, indicators, sub-indicators and
-    items (offices' items and scores hang on them); their texts, dates and rules may change."""
+    """A correction of a framework in use keeps its instruments, indicators and sub-indicators
+    (offices' scores hang on them), and each of its items keeps its code and sub-indicator: items
+    may be added and removed, texts, dates and rules may change."""
     framework = Framework.objects.filter(fiscal_year=fiscal_year).first()
     if framework is None or not framework_in_use(fiscal_year):
         return
-    if _structure(drafts.data_from_spec(framework_spec(framework))) != _structure(content):
+    published = drafts.data_from_spec(framework_spec(framework))
+    if _structure(published) != _structure(content):
         raise ValidationError(
             _(
                 "Offices already run fiscal year %(year)s on this framework, so a correction keeps its "
-                "instruments, indicators, sub-indicators and items; change their texts instead."
+                "instruments, indicators and sub-indicators; change their texts instead."
             )
             % {"year": fiscal_year},
             code="structure",
         )
+    places = {row.get("code"): row.get("sub_indicator") for row in published.get("items", [])}
+    moved = [
+        row.get("code")
+        for row in content.get("items", [])
+        if row.get("code") in places and places[row.get("code")] != row.get("sub_indicator")
+    ]
+    if moved:
+        raise ValidationError(
+            _(
+                "Offices already run fiscal year %(year)s on this framework, so %(codes)s keep their "
+                "sub-indicators: remove an item and add a new one instead."
+            )
+            % {"year": fiscal_year, "codes": ", ".join(moved)},
+            code="structure",
+        )
+
+
+def draft_reserved_codes(draft: FrameworkDraft) -> frozenset[str] | None:
+    """In a correction of a framework in use, every item code the year has given (withdrawn ones
+    too): items keep their codes and a new item takes the next one. None in any other draft."""
+    if not framework_in_use(draft.fiscal_year):
+        return None
+    codes = ItemDefinition.all_objects.filter(framework__fiscal_year=draft.fiscal_year).values_list("code", flat=True)
+    return frozenset(codes)
+
+
+def draft_withdrawals(draft: FrameworkDraft) -> list[ItemDefinition]:
+    """The items of a framework in use that the draft leaves out: publishing withdraws them."""
+    if not framework_in_use(draft.fiscal_year):
+        return []
+    codes = {row.get("code") for row in draft.content.get("items", [])}
+    current = ItemDefinition.objects.filter(framework__fiscal_year=draft.fiscal_year).order_by("number")
+    return [definition for definition in current if definition.code not in codes]
+
+
+def withdrawal_impact(definitions: list[ItemDefinition]) -> list[dict]:
+    """Per office and item, the work that withdrawing `definitions` would take off the offices'
+    working lists (kept, not deleted), as the apps that hold it say."""
+    rows = []
+    for impact in withdrawal_impacts():
+        rows += impact(definitions=definitions)
+    return rows
 
 
 @transaction.atomic
@@ -298,7 +375,9 @@ def framework_draft_start(
 
 
 def _lock_draft(draft: FrameworkDraft, expected_version: int | None) -> FrameworkDraft:
-    locked = FrameworkDraft.objects.select_for_update().get(pk=draft.pk)
+    locked = FrameworkDraft.objects.select_for_update().filter(pk=draft.pk).first()
+    if locked is None:  # published or discarded by another editor meanwhile
+        raise StaleDraftError()
     if expected_version is not None and locked.version != expected_version:
         raise StaleDraftError()
     return locked
@@ -337,7 +416,7 @@ def framework_draft_save(
 
 def draft_problems(draft: FrameworkDraft) -> tuple[catalogue.FrameworkSpec, drafts.EditorProblems]:
     """The draft read as a framework, with every problem that would stop its publication."""
-    spec, problems = drafts.read(draft.content)
+    spec, problems = drafts.read(draft.content, reserved=draft_reserved_codes(draft))
     if not problems.entries:
         previous_code_problems(spec, problems)
     return spec, problems
@@ -371,9 +450,13 @@ def framework_draft_upload(*, draft: FrameworkDraft, user, expected_version: int
 
 
 @transaction.atomic
-def framework_draft_publish(*, draft: FrameworkDraft, user, expected_version: int, note: str) -> LoadResult:
+def framework_draft_publish(
+    *, draft: FrameworkDraft, user, expected_version: int, note: str, confirm_withdrawals: bool = False
+) -> LoadResult:
     """Load the draft into the catalogue, where offices can open the year or see the correction,
-    and record the change as a revision with its note. A draft with problems is refused."""
+    and record the change as a revision with its note. A draft with problems is refused. Items of
+    a framework in use that the draft leaves out are withdrawn (offices' work on them is kept) only
+    when `confirm_withdrawals` says the editor saw what that affects."""
     _require_editor(user)
     draft = _lock_draft(draft, expected_version)
     spec, problems = draft_problems(draft)
@@ -385,8 +468,18 @@ def framework_draft_publish(*, draft: FrameworkDraft, user, expected_version: in
     if correction and not note.strip():
         raise ValidationError(_("Say what this revision changes and why; offices using it will read it."), code="note")
     _require_same_structure(draft.fiscal_year, draft.content)
+    withdrawn = draft_withdrawals(draft)
+    if withdrawn and not confirm_withdrawals:
+        raise ValidationError(
+            _(
+                "This correction withdraws %(codes)s from offices' working lists. Check the work it affects "
+                "below and confirm to publish."
+            )
+            % {"codes": ", ".join(definition.code for definition in withdrawn)},
+            code="confirm",
+        )
     try:
-        result = framework_load(spec=spec, user=user, note=note.strip())
+        result = framework_load(spec=spec, user=user, note=note.strip(), withdraw_items=True)
     except catalogue.FrameworkFileError as exc:
         raise ValidationError(exc.problems, code="load") from exc
     if correction and not result.changed:
@@ -397,7 +490,11 @@ def framework_draft_publish(*, draft: FrameworkDraft, user, expected_version: in
         action="framework.published",
         summary=f"Published fiscal year {draft.fiscal_year}, revision {result.framework.revision}",
         obj=result.framework,
-        data={"note": note.strip()},
+        data={
+            "note": note.strip(),
+            "added": [definition.code for definition in result.added_items],
+            "withdrawn": [definition.code for definition in result.withdrawn_items],
+        },
     )
     draft.delete()
     return result
