@@ -182,9 +182,9 @@ class IITConfirmationAdmin(admin.ModelAdmin):
 
 @admin.register(EITCount)
 class EITCountAdmin(admin.ModelAdmin):
-    list_display = ["assessment", "date", "channel", "count", "recorded_by"]
-    list_select_related = ["assessment__office", "recorded_by"]
-    raw_id_fields = ["assessment", "recorded_by"]
+    list_display = ["assessment", "instrument", "date", "channel", "count", "recorded_by"]
+    list_select_related = ["assessment__office", "instrument", "recorded_by"]
+    raw_id_fields = ["assessment", "instrument", "recorded_by"]
 
 
 class IndicatorScoreInline(admin.TabularInline):

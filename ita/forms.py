@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -8,7 +9,8 @@ from core.forms import DateInput
 from core.uploads import ACCEPT_IMAGES
 from ita import framework_schema as schema
 from ita.catalogue import InvalidValue, coerce, read_codes
-from ita.models import Assessment, EITCount, Framework, RespondentTarget
+from ita.models import Assessment, EITCount, Framework, Instrument, RespondentTarget
+from ita.services.respondents import TOO_MANY
 from ita.workbook import column_hint
 
 
@@ -52,6 +54,13 @@ class FrameworkCompareForm(forms.Form):
 
 
 class TargetForm(forms.ModelForm):
+    # Bounded like the counts: no office serves more people than this in a year.
+    population = forms.IntegerField(label=_("Population"), min_value=0, max_value=10_000_000, required=False)
+    required_override = forms.IntegerField(
+        label=_("Number from the national system"), min_value=0, max_value=10_000_000, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
     class Meta:
         model = RespondentTarget
         fields = ["population", "required_override"]
@@ -79,16 +88,57 @@ class IITRecordForm(forms.Form):
 
 
 class EITCountForm(forms.ModelForm):
-    count = forms.IntegerField(label=_("Respondents"), min_value=1, required=False)
+    """An EIT count. The hidden token is made when the form is shown, so posting it twice counts once;
+    the survey select shows only in a year that splits EIT; the "I checked" box and the reason for a
+    date outside the survey window show only when the service asks for them."""
+
+    count = forms.IntegerField(
+        label=_("Respondents"),
+        min_value=1,
+        max_value=EITCount.MAX_COUNT,
+        required=False,
+        error_messages={"max_value": TOO_MANY},
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    over_population_checked = forms.BooleanField(
+        label=_("Yes, I checked: the total is right even though it is above the population"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    outside_window_reason = forms.CharField(
+        label=_("Reason for recording a date outside the survey window (administrators)"),
+        max_length=500,
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = EITCount
-        fields = ["date", "channel", "count", "respondents", "note"]
+        fields = ["instrument", "date", "channel", "count", "respondents", "note"]
         widgets = {
             "date": DateInput(),
             "respondents": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, instruments: list, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("token", uuid.uuid4())
+        if len(instruments) == 1:
+            kwargs["initial"].setdefault("instrument", instruments[0].pk)
+        super().__init__(*args, **kwargs)
+        field = self.fields["instrument"]
+        field.queryset = Instrument.objects.filter(pk__in=[instrument.pk for instrument in instruments])
+        field.label_from_instance = lambda instrument: f"{instrument.code} {instrument.name}"
+        field.empty_label = None
+        field.required = len(instruments) > 1  # the only one is the service's default
+        if len(instruments) == 1:
+            field.widget = forms.HiddenInput()
+
+    def ask(self, name: str) -> None:
+        """Show a field the service asked for (the "I checked" box, the reason)."""
+        field = self.fields[name]
+        field.widget = forms.CheckboxInput() if isinstance(field, forms.BooleanField) else forms.Textarea({"rows": 2})
 
     def clean(self):
         data = super().clean()

@@ -486,6 +486,8 @@ class RespondentTarget(BaseModel):
         help_text=_("Fill in when the national system states the number; it replaces the rule."),
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # Two administrators saving at once: the form sends the version it showed, a stale save is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["rule__instrument__order"]
@@ -544,10 +546,20 @@ class IITConfirmation(models.Model):
 class EITCount(models.Model):
     """EIT answers reported on one day through one channel (a LINE group, a school visit, ...)."""
 
+    # More than any one day's channel can bring (the largest EIT sample a rule asks for is 400):
+    # a larger number is a typing slip, not a count.
+    MAX_COUNT = 10_000
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="eit_counts")
+    # A year may split EIT into parts (EIT(1), EIT(2)), each with its own target.
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="eit_counts"
+    )
     date = models.DateField(_("date"))
     channel = models.CharField(_("channel"), max_length=200, help_text=_("e.g. the LINE group of school directors"))
-    count = models.PositiveIntegerField(_("respondents"), validators=[MinValueValidator(1)])
+    count = models.PositiveIntegerField(
+        _("respondents"), validators=[MinValueValidator(1), MaxValueValidator(MAX_COUNT)]
+    )
     # Room for the largest EIT sample a rule asks for (400) at 50 characters a name.
     respondents = models.TextField(
         _("respondents' names"),
@@ -556,11 +568,18 @@ class EITCount(models.Model):
         help_text=_("Optional: one per line. Filled in, it sets the count."),
     )
     note = models.TextField(_("note"), max_length=1000, blank=True)
+    # Why an administrator recorded a count dated outside the year's survey window.
+    outside_window_reason = models.TextField(
+        _("reason for a date outside the survey window"), max_length=500, blank=True
+    )
+    # Made when the form is shown: posting the same form again returns this entry instead of a second one.
+    token = models.UUIDField(null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["date", "id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "token"], name="eitcount_token_once")]
         verbose_name = _("EIT count")
         verbose_name_plural = _("EIT counts")
 

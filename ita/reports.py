@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.pdf import render_pdf
 from core.report_kinds import register
-from ita.selectors import eit_counts_with_running_total, respondent_progress
+from ita.selectors import eit_counts_with_running_total, eit_instruments, respondent_progress
 
 
 def build_respondent_report(job, progress) -> bytes:
@@ -21,6 +21,7 @@ def build_respondent_report(job, progress) -> bytes:
                 "progress": respondent_progress(assessment),
                 "confirmations": assessment.iit_confirmations.select_related("user", "recorded_by"),
                 "eit_counts": entries,
+                "eit_split": len(eit_instruments(assessment)) > 1,
                 "today": timezone.localdate(),
             },
             thai_digits=assessment.office.pdf_thai_digits,

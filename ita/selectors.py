@@ -192,13 +192,24 @@ def previous_summary(assessment: Assessment) -> tuple[Assessment, ResultSummary]
 
 
 def eit_counts_with_running_total(assessment: Assessment) -> list[EITCount]:
-    """The assessment's EIT counts, oldest first, each with `running_total` so far."""
-    total, entries = 0, []
-    for entry in assessment.eit_counts.select_related("recorded_by").order_by("date", "id"):
-        total += entry.count
-        entry.running_total = total
+    """The assessment's EIT counts, oldest first, each with `running_total` so far of its own instrument."""
+    totals, entries = {}, []
+    for entry in assessment.eit_counts.select_related("recorded_by", "instrument").order_by("date", "id"):
+        totals[entry.instrument_id] = totals.get(entry.instrument_id, 0) + entry.count
+        entry.running_total = totals[entry.instrument_id]
         entries.append(entry)
     return entries
+
+
+def eit_instruments(assessment: Assessment) -> list[Instrument]:
+    """The year's EIT instruments in order: one in most years, EIT(1) and EIT(2) where EIT is split."""
+    return list(assessment.framework.instruments.filter(kind=Instrument.Kind.EIT).order_by("order", "id"))
+
+
+def survey_window(assessment: Assessment) -> tuple[date, date] | None:
+    """First and last day of the year's IIT and EIT survey, from its calendar; None if it has none."""
+    milestone = assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
+    return (milestone.start, milestone.end) if milestone else None
 
 
 @dataclass
@@ -266,13 +277,17 @@ def respondent_progress(assessment: Assessment, today: date | None = None) -> li
     window = assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
     done = {
         Instrument.Code.IIT: assessment.iit_confirmations.count(),
-        Instrument.Code.EIT: assessment.eit_counts.aggregate(n=Sum("count"))["n"] or 0,
     }
+    eit_done = dict(assessment.eit_counts.order_by().values_list("instrument").annotate(n=Sum("count")))
     return [
         Progress(
             code=target.rule.instrument.code,
             target=target,
-            done=done.get(target.rule.instrument.code, 0),
+            done=(
+                eit_done.get(target.rule.instrument_id, 0)
+                if target.rule.instrument.kind == Instrument.Kind.EIT
+                else done.get(target.rule.instrument.code, 0)
+            ),
             start=window.start if window else None,
             today=today,
         )

@@ -13,6 +13,7 @@ from accounts.models import Membership, Role
 from accounts.permissions import get_membership_or_404
 from core.files import private_file_response
 from core.thai import ThaiCollate, fiscal_year_label, fiscal_year_of
+from core.versions import StaleVersionError
 from core.views import error_messages
 from ita import drafts, scoring, selectors, services
 from ita.access import assessment_context, get_assessment_or_404
@@ -265,7 +266,20 @@ def respondents(request, office_slug, fiscal_year):
     return _render_respondents(request, assessment, membership)
 
 
+def _target_rows(progress, failed_form):
+    """The targets, each with its form: the one whose save failed keeps what was typed."""
+    targets = [p.target for p in progress]
+    for target in targets:
+        if failed_form is not None and failed_form.instance.pk == target.pk:
+            target.form = failed_form
+        else:
+            target.form = TargetForm(instance=target, initial={"version": target.version}, prefix=f"target-{target.pk}")
+    return targets
+
+
 def _render_respondents(request, assessment, membership, status=200, **forms):
+    eit_instruments = services.respondents.eit_instruments(assessment)
+    progress = respondent_progress(assessment)
     confirmations = list(assessment.iit_confirmations.select_related("user", "recorded_by"))
     confirmed_ids = {confirmation.user_id for confirmation in confirmations}
     members = (
@@ -276,15 +290,18 @@ def _render_respondents(request, assessment, membership, status=200, **forms):
     context = assessment_context(
         assessment,
         membership,
-        progress=respondent_progress(assessment),
+        progress=progress,
         confirmations=confirmations,
         my_confirmation=next((c for c in confirmations if c.user_id == membership.user_id), None),
         unconfirmed=[member for member in members if member.user_id not in confirmed_ids],
         eit_counts=eit_counts_with_running_total(assessment)[::-1],  # newest first
-        targets=assessment.respondent_targets.select_related("rule__instrument"),
+        eit_split=len(eit_instruments) > 1,
+        survey_window=services.respondents.survey_window(assessment),
+        targets=_target_rows(progress, forms.get("target_form")),
         confirm_form=forms.get("confirm_form") or IITConfirmForm(),
         record_form=forms.get("record_form") or IITRecordForm(assessment=assessment),
-        eit_form=forms.get("eit_form") or EITCountForm(initial={"date": timezone.localdate()}),
+        eit_form=forms.get("eit_form")
+        or EITCountForm(instruments=eit_instruments, initial={"date": timezone.localdate()}),
     )
     return render(request, "ita/respondents.html", context, status=status)
 
@@ -369,11 +386,28 @@ def iit_screenshot(request, office_slug, fiscal_year, confirmation_id):
 @require_POST
 def eit_count_add(request, office_slug, fiscal_year):
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=REVIEWERS)
-    form = EITCountForm(request.POST)
+    form = EITCountForm(request.POST, instruments=services.respondents.eit_instruments(assessment))
     if form.is_valid():
-        entry = services.respondents.eit_count_add(assessment=assessment, membership=membership, **form.cleaned_data)
-        messages.success(request, _("%(count)d EIT respondents added.") % {"count": entry.count})
-        return _respondents_redirect(assessment)
+        try:
+            entry = services.respondents.eit_count_add(
+                assessment=assessment, membership=membership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if exc.code == "over_population":
+                form.ask("over_population_checked")
+            elif exc.code == "outside_window" and membership.is_admin:
+                form.ask("outside_window_reason")
+            form.add_error(None, exc)
+        else:
+            if getattr(entry, "repeated", False):
+                messages.info(request, _("This form was already saved; the count was not added twice."))
+            else:
+                messages.success(request, _("%(count)d EIT respondents added.") % {"count": entry.count})
+            return _respondents_redirect(assessment)
+    if form.data.get("over_population_checked") in ("on", "true", "True"):
+        form.ask("over_population_checked")
+    if form.data.get("outside_window_reason"):
+        form.ask("outside_window_reason")
     return _render_respondents(request, assessment, membership, status=400, eit_form=form)
 
 
@@ -390,13 +424,26 @@ def eit_count_remove(request, office_slug, fiscal_year, entry_id):
 @require_POST
 def target_update(request, office_slug, fiscal_year, target_id):
     target, membership = _get_target_for_user(request, office_slug, fiscal_year, target_id, roles=[Role.ADMIN])
-    form = TargetForm(request.POST, instance=target)
+    form = TargetForm(request.POST, instance=target, prefix=f"target-{target.pk}")
     if form.is_valid():
-        services.respondents.target_update(target=target, membership=membership, **form.cleaned_data)
+        data = form.cleaned_data
+        try:
+            services.respondents.target_update(
+                target=target,
+                membership=membership,
+                population=data["population"],
+                required_override=data["required_override"],
+                expected_version=data["version"],
+            )
+        except StaleVersionError as exc:
+            form.add_error(None, exc)
+            target.refresh_from_db()
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = target.version  # the retry goes against what is now saved
+            return _render_respondents(request, target.assessment, membership, status=409, target_form=form)
         messages.success(request, _("Target saved."))
-    else:
-        error_messages(request, form)
-    return _respondents_redirect(target.assessment)
+        return _respondents_redirect(target.assessment)
+    return _render_respondents(request, target.assessment, membership, status=400, target_form=form)
 
 
 # --- official results ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.pdf import render_pdf
 from core.report_kinds import register
 from ita.analysis import office_analysis
-from ita.selectors import eit_counts_with_running_total, respondent_progress
+from ita.selectors import eit_counts_with_running_total, eit_instruments, respondent_progress
 from oit.models import Item
 from spdca.models import AnnualReportText, Committee, Finding, Improvement, Outcome, ProgressUpdate
 from spdca.selectors import activities_with_progress, annual_report_problems, stages_work, uncovered_findings
@@ -148,6 +148,7 @@ def annual_report_context(assessment) -> dict:
         "activities_done": sum(1 for activity in activities if activity.percent >= 100),
         "respondents": respondents,
         "eit_counts": eit_counts_with_running_total(assessment),
+        "eit_split": len(eit_instruments(assessment)) > 1,
         "oit_total": len(items),
         "oit_published": sum(1 for item in items if item.status == Item.Status.PUBLISHED),
         "items": items,

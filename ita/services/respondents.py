@@ -5,17 +5,28 @@ No survey answer is ever stored: an IIT confirmation records only that a person 
 counts are numbers reported by the committee.
 """
 
+import uuid
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from accounts.services import audit_record
+from core.thai import format_be_date
 from core.uploads import check_upload
-from ita.models import Assessment, EITCount, IITConfirmation, RespondentTarget
+from core.versions import StaleVersionError
+from ita.models import Assessment, EITCount, IITConfirmation, Instrument, RespondentTarget
+from ita.selectors import eit_instruments, survey_window
+
+TOO_MANY = gettext_lazy(
+    "One count can hold at most %(limit_value)s respondents: check the number, or split it by day or channel."
+)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -30,14 +41,26 @@ def _require_member(assessment: Assessment, membership: Membership) -> None:
 
 @transaction.atomic
 def target_update(
-    *, target: RespondentTarget, membership: Membership, population: int | None, required_override: int | None
+    *,
+    target: RespondentTarget,
+    membership: Membership,
+    population: int | None,
+    required_override: int | None,
+    expected_version: int | None = None,
 ) -> RespondentTarget:
-    """Set the population, and the number the national system gives when it gives one."""
+    """Set the population, and the number the national system gives when it gives one.
+
+    With `expected_version`, a target changed by someone else since the form was shown is refused
+    (`StaleVersionError`) and nothing is saved."""
     _require_member(target.assessment, membership)
     _require(membership.is_admin, _("Only the office's administrators set respondent targets."))
+    locked = RespondentTarget.objects.select_for_update(of=("self",)).get(pk=target.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersionError()
     target.population = population
     target.required_override = required_override
-    target.save(update_fields=["population", "required_override", "updated_at"])
+    target.version = locked.version + 1
+    target.save(update_fields=["population", "required_override", "version", "updated_at"])
     audit_record(
         office=membership.office,
         actor=membership.user,
@@ -83,6 +106,53 @@ def iit_confirm(
     return confirmation
 
 
+def _eit_instrument(assessment: Assessment, instrument: Instrument | None) -> Instrument:
+    choices = eit_instruments(assessment)
+    if instrument is None and len(choices) == 1:
+        return choices[0]
+    if instrument is None:
+        raise ValidationError(_("Choose which EIT survey the respondents answered."), code="instrument")
+    if instrument not in choices:
+        raise ValidationError(_("That survey is not an EIT survey of this year."), code="instrument")
+    return instrument
+
+
+def _check_eit_date(assessment: Assessment, membership: Membership, day: date, reason: str) -> None:
+    """Refuse a day in the future, and a day outside the survey window unless an administrator gives a reason."""
+    if day > timezone.localdate():
+        raise ValidationError(_("A count cannot be dated in the future."), code="future")
+    window = survey_window(assessment)
+    if window is None or window[0] <= day <= window[1]:
+        return
+    if not reason:
+        raise ValidationError(
+            _(
+                "%(day)s is outside the year's survey window (%(start)s – %(end)s). Check the date; "
+                "an administrator may record it with a reason."
+            )
+            % {"day": format_be_date(day), "start": format_be_date(window[0]), "end": format_be_date(window[1])},
+            code="outside_window",
+        )
+    _require(membership.is_admin, _("Only the office's administrators record a count outside the survey window."))
+
+
+def _check_population(assessment: Assessment, instrument: Instrument, count: int) -> None:
+    """Refuse, until the person says they checked, a count that takes the total above the population."""
+    target = assessment.respondent_targets.filter(rule__instrument=instrument).first()
+    if target is None or target.population is None:
+        return
+    total = (assessment.eit_counts.filter(instrument=instrument).aggregate(n=Sum("count"))["n"] or 0) + count
+    if total > target.population:
+        raise ValidationError(
+            _(
+                "With this count %(code)s reaches %(total)d respondents, more than its population of "
+                "%(population)d. Check the numbers; if they are right, tick “Yes, I checked” and save again."
+            )
+            % {"code": instrument.code, "total": total, "population": target.population},
+            code="over_population",
+        )
+
+
 @transaction.atomic
 def eit_count_add(
     *,
@@ -93,29 +163,67 @@ def eit_count_add(
     count: int | None,
     respondents: str = "",
     note: str = "",
+    instrument: Instrument | None = None,
+    token: uuid.UUID | None = None,
+    over_population_checked: bool = False,
+    outside_window_reason: str = "",
 ) -> EITCount:
-    """Add EIT answers reported through a channel; a list of names, when given, sets the count."""
+    """Add EIT answers reported through a channel; a list of names, when given, sets the count.
+
+    The same `token` (made when the form was shown) returns the entry it already made, so a form
+    posted twice counts once. The count goes to one of the year's EIT instruments (the only one
+    unless the year splits EIT), is bounded, is dated inside the survey window (an administrator
+    may go outside it with a reason), and may take the total above the population only when the
+    person says they checked."""
     _require_member(assessment, membership)
     _require(membership.can_review, _("Only the committee records EIT counts."))
+    token = token or uuid.uuid4()
+    existing = EITCount.objects.filter(assessment=assessment, token=token).first()
+    if existing is not None:
+        existing.repeated = True
+        return existing
     names = [line.strip() for line in respondents.splitlines() if line.strip()]
     if names:
         count = len(names)
     if not count or count < 1:
         raise ValidationError(_("Give the number of respondents, or their names."), code="count")
-    entry = EITCount.objects.create(
+    if count > EITCount.MAX_COUNT:
+        raise ValidationError(TOO_MANY % {"limit_value": f"{EITCount.MAX_COUNT:,}"}, code="too_many")
+    instrument = _eit_instrument(assessment, instrument)
+    outside_window_reason = outside_window_reason.strip()
+    _check_eit_date(assessment, membership, date, outside_window_reason)
+    window = survey_window(assessment)
+    if window is None or window[0] <= date <= window[1]:
+        outside_window_reason = ""  # a reason is kept only where it explains something
+    if not over_population_checked:
+        _check_population(assessment, instrument, count)
+    entry = EITCount(
         assessment=assessment,
+        instrument=instrument,
         date=date,
         channel=channel,
         count=count,
         respondents="\n".join(names),
         note=note,
+        outside_window_reason=outside_window_reason,
+        token=token,
         recorded_by=membership.user,
     )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:  # the same form posted twice at once: the other request made the entry
+        existing = EITCount.objects.get(assessment=assessment, token=token)
+        existing.repeated = True
+        return existing
+    summary = f"{instrument.code} {count} via {channel} on {date}"
+    if outside_window_reason:
+        summary += f", outside the survey window: {outside_window_reason}"
     audit_record(
         office=assessment.office,
         actor=membership.user,
         action="respondents.eit_counted",
-        summary=f"EIT {count} via {channel} on {date}",
+        summary=summary,
         obj=entry,
     )
     return entry

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
+from ita import selectors
 from ita.forms import EITCountForm
 from ita.models import EITCount, IITConfirmation
 from ita.selectors import Progress
@@ -77,10 +79,12 @@ def test_a_list_of_names_sets_the_eit_count(assessment, committee_member):
     assert entry.count == 2
 
 
-def test_a_list_of_names_is_bounded_to_the_largest_eit_sample():
+def test_a_list_of_names_is_bounded_to_the_largest_eit_sample(assessment):
     names = "\n".join(f"ผู้ตอบแบบวัด คนที่ {n:03}" for n in range(400))  # the 2566 rule never asks for more
-    assert EITCountForm(data={"date": "2023-06-01", "channel": "LINE", "respondents": names}).is_valid()
-    form = EITCountForm(data={"date": "2023-06-01", "channel": "LINE", "respondents": "ก" * 20_001, "note": "ก" * 1001})
+    instruments = selectors.eit_instruments(assessment)
+    data = {"date": "2023-06-01", "channel": "LINE", "token": uuid.uuid4()}
+    assert EITCountForm(data={**data, "respondents": names}, instruments=instruments).is_valid()
+    form = EITCountForm(data={**data, "respondents": "ก" * 20_001, "note": "ก" * 1001}, instruments=instruments)
     assert form.has_error("respondents", code="max_length")
     assert form.has_error("note", code="max_length")
 
@@ -193,9 +197,10 @@ def test_staff_cannot_record_for_others_or_count_eit(client, assessment, staff_m
 
 def test_the_committee_counts_eit_on_the_page(client, assessment, committee_member):
     client.force_login(committee_member.user)
-    eit = {"date": "2023-06-01", "channel": "กลุ่ม LINE", "count": 12}
+    eit = {"date": "2023-06-01", "channel": "กลุ่ม LINE", "count": 12, "token": uuid.uuid4()}
     assert client.post(url(assessment, "ita:eit-add"), eit).status_code == 302
-    assert client.post(url(assessment, "ita:eit-add"), {"date": "2023-06-01", "channel": "x"}).status_code == 400
+    missing = {"date": "2023-06-01", "channel": "x", "token": uuid.uuid4()}
+    assert client.post(url(assessment, "ita:eit-add"), missing).status_code == 400
     assert EITCount.objects.get().count == 12
 
 
@@ -221,7 +226,7 @@ def test_the_page_query_count_is_constant(client, assessment, committee_member):
             )
 
     client.force_login(committee_member.user)
-    assert_queries_constant(client, url(assessment), expected=15, grow=grow)
+    assert_queries_constant(client, url(assessment), expected=17, grow=grow)
 
 
 def test_eit_counts_show_a_running_total(client, assessment, committee_member):

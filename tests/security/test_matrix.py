@@ -11,6 +11,7 @@ office is not theirs to know about, and anonymous visitors are sent to the login
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -368,8 +369,8 @@ def world(framework_2566) -> World:
         "accounts:unit-merge": {"into": team.staff.unit_id, "confirm": "on"},
         "set_language": {"language": "en", "next": "/"},
         "ita:iit-record": {"user": team.staff.user_id},
-        "ita:eit-add": {**dated, "channel": "LINE", "count": 3},
-        "ita:target-update": {"population": 50},
+        "ita:eit-add": {"date": "2023-06-02", "channel": "LINE", "count": 3, "token": uuid.uuid4()},
+        "ita:target-update": {f"target-{target.pk}-population": 50, f"target-{target.pk}-version": target.version},
         "spdca:meeting-save": {**dated, "place": "ห้องประชุม", "version": 1},
         "spdca:finding-add": {"kind": "develop", "indicator": indicator.pk, "text": "x"},
         "spdca:finding-edit": {"kind": "develop", "indicator": indicator.pk, "text": "y", "version": finding.version},
