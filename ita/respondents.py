@@ -9,14 +9,15 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from accounts.roster import staff_member_for_user
 from accounts.services import audit_record
-from core.uploads import check_upload
+from ita import iit
 from ita.models import Assessment, EITCount, IITConfirmation, Instrument, RespondentTarget
 
 WINDOW_MILESTONE = "perception"
@@ -56,27 +57,23 @@ def target_update(
 def iit_confirm(
     *, assessment: Assessment, membership: Membership, user=None, screenshot: UploadedFile | None = None
 ) -> IITConfirmation:
-    """Record that `user` (by default the member) answered the IIT. Once per person."""
+    """Record that `user` (by default the member) answered the IIT, against their entry on the
+    office's staff list (added, linked to the account, when they have none). Once per person."""
     _require_member(assessment, membership)
     user = user or membership.user
     if user.pk != membership.user_id:
         _require(membership.can_review, _("Only the committee records a confirmation for someone else."))
         if not Membership.objects.filter(office_id=membership.office_id, user=user).exists():
             raise ValidationError(_("That person is not a member of the office."), code="member")
-    confirmation = IITConfirmation(assessment=assessment, user=user, recorded_by=membership.user)
-    if screenshot is not None:
-        checked = check_upload(screenshot, images_only=True)
-        confirmation.screenshot_extension = checked.extension
-        confirmation.screenshot_type = checked.content_type
-    try:
-        with transaction.atomic():
-            if screenshot is not None:
-                confirmation.screenshot.save(screenshot.name, screenshot, save=False)
-            confirmation.save()
-    except IntegrityError as exc:
-        if confirmation.screenshot:
-            confirmation.screenshot.delete(save=False)
-        raise ValidationError(_("%(name)s has already confirmed.") % {"name": user.display_name}, code="twice") from exc
+    entry = staff_member_for_user(office=assessment.office, user=user)
+    confirmation = iit.record_confirmation(
+        assessment=assessment,
+        entry=entry,
+        user=user,
+        channel=IITConfirmation.Channel.SELF if user.pk == membership.user_id else IITConfirmation.Channel.ROSTER,
+        recorded_by=membership.user,
+        screenshot=screenshot,
+    )
     audit_record(
         office=assessment.office,
         actor=membership.user,
@@ -159,9 +156,23 @@ class Progress:
     done: int
     start: date | None
     today: date
+    roster: "iit.RosterCount | None" = None  # IIT: the office's staff list
+
+    @property
+    def population(self) -> int | None:
+        """The population the admin gave, else (IIT) the active entries of the staff list."""
+        if self.population_from_roster:
+            return self.roster.active
+        return self.target.population
+
+    @property
+    def population_from_roster(self) -> bool:
+        return self.roster is not None and self.target.population is None
 
     @property
     def required(self) -> int | None:
+        if self.population_from_roster and self.target.required_override is None:
+            return self.target.rule.required_for(self.population)
         return self.target.required
 
     @property
@@ -210,8 +221,9 @@ class Progress:
 
 
 def respondent_progress(assessment: Assessment, today: date | None = None) -> list[Progress]:
-    """IIT and EIT progress of the assessment, in three queries."""
+    """IIT and EIT progress of the assessment, in a few queries."""
     today = today or timezone.localdate()
+    roster = iit.roster_count(assessment)
     window = assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
     done = {
         Instrument.Code.IIT: assessment.iit_confirmations.count(),
@@ -224,6 +236,7 @@ def respondent_progress(assessment: Assessment, today: date | None = None) -> li
             done=done.get(target.rule.instrument.code, 0),
             start=window.start if window else None,
             today=today,
+            roster=roster if target.rule.instrument.code == Instrument.Code.IIT else None,
         )
         for target in assessment.respondent_targets.select_related("rule__instrument")
     ]
