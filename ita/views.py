@@ -265,14 +265,18 @@ def respondents(request, office_slug, fiscal_year):
 
 def _render_respondents(request, assessment, membership, status=200, **forms):
     confirmations = list(assessment.iit_confirmations.select_related("staff_member", "user", "recorded_by"))
+    progress = respondent_progress(assessment)
+    targets = [p.target for p in progress]
+    for p in progress:  # the number needed as progress counts it (IIT: from the staff list)
+        p.target.needed, p.target.roster = p.required, p.roster
     context = assessment_context(
         assessment,
         membership,
-        progress=respondent_progress(assessment),
+        progress=progress,
         confirmations=confirmations,
         my_confirmation=next((c for c in confirmations if c.user_id == membership.user_id), None),
         eit_counts=eit_counts_with_running_total(assessment)[::-1],  # newest first
-        targets=assessment.respondent_targets.select_related("rule__instrument"),
+        targets=targets,
         confirm_form=forms.get("confirm_form") or IITConfirmForm(),
         eit_form=forms.get("eit_form") or EITCountForm(initial={"date": timezone.localdate()}),
         **_iit_roster_context(request, assessment, membership, forms.get("record_form")),

@@ -189,6 +189,7 @@ MATRIX = {
     "notifications:line-unlink": ("POST", "302 302 302 302 404"),
 }
 DRAFT_ROW_URLS = ("ita:draft-row", "ita:draft-row-remove", "ita:draft-row-move")
+ROSTER_ENTRY_URLS = ("accounts:roster-detail", "accounts:roster-deactivate", "accounts:roster-reactivate")
 # Django's admin site is for the project's operators (is_staff), which no office role is.
 ADMIN_SITE = ("GET", "302 302 302 302 302")
 
@@ -300,7 +301,7 @@ def world(framework_2566) -> World:
         **{name: {"fiscal_year": 2570, "part": "items", "index": 0} for name in DRAFT_ROW_URLS},
         "ita:assessment-open": {**office_kwargs, "fiscal_year": 2567},
         "ita:iit-screenshot": {**year, "confirmation_id": confirmation.pk},
-        **{name: {**office_kwargs, "staff_id": no_account.pk} for name in MATRIX if name.startswith("accounts:roster")},
+        **{name: {**office_kwargs, "staff_id": no_account.pk} for name in ROSTER_ENTRY_URLS},
         "public:iit-confirm": {**year, "token": link.token},
         "ita:eit-remove": {**year, "entry_id": eit.pk},
         "ita:target-update": {**year, "target_id": target.pk},
