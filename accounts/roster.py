@@ -193,12 +193,22 @@ def roster_import(*, office: Office, membership: Membership, rows: list[StaffRow
     """Put everyone of a checked staff sheet on the staff list; the caller's transaction and audit
     event (`members_import`) cover it. Someone already on it (same name) is left as they are."""
     _require_admin(membership, office)
+    members = {
+        member.user.email.lower(): member
+        for member in Membership.objects.filter(office=office).select_related("user", "unit")
+        if member.user.email
+    }
     known = {
         _name_key(f, last)
         for f, last in StaffMember.objects.filter(office=office).values_list("first_name", "last_name")
     }
     result = RosterImport(added=[], known=0)
     for row in rows:
+        member = members.get(row.email.lower()) if row.email else None
+        if member is not None:  # a member: their own entry, linked to the account
+            staff_member_for_user(office=office, user=member.user, unit=member.unit)
+            result.known += 1
+            continue
         key = _name_key(row.first_name, row.last_name)
         if key in known:
             result.known += 1

@@ -663,12 +663,16 @@ def roster_detail(request, office_slug, staff_id):
     form = StaffMemberForm(
         request.POST or None, instance=entry, office=entry.office, initial={"version": entry.version}
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in roster.FIELDS}
         try:
             roster.staff_member_update(
                 staff_member=entry, membership=membership, expected_version=form.cleaned_data["version"], **values
             )
+        except StaleVersionError as exc:
+            form.add_error(None, exc)
+            status = 409  # the typed values stay in the form
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -677,7 +681,9 @@ def roster_detail(request, office_slug, staff_id):
     if form.is_bound:
         entry.refresh_from_db()  # the form's validation changed the instance in memory only
     context = {"office": entry.office, "membership": membership, "entry": entry, "form": form}
-    return render(request, "accounts/roster_detail.html", context, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/roster_detail.html", context, status=status)
 
 
 @login_required

@@ -236,7 +236,11 @@ def iit_link_confirm(
     assessment = Assessment.objects.select_related("office", "framework").get(pk=link.assessment_id)
     if not window_is_open(assessment, today):
         raise ValidationError(_("The IIT survey window is closed."), code="window")
-    if staff_member.office_id != assessment.office_id or not staff_member.is_active:
+    # As the list stands now, not as the form saw it.
+    staff_member = StaffMember.objects.filter(
+        pk=staff_member.pk, office_id=assessment.office_id, is_active=True
+    ).first()
+    if staff_member is None:
         raise ValidationError(_("That person is not on the office's staff list."), code="office")
     confirmation = record_confirmation(
         assessment=assessment, entry=staff_member, channel=IITConfirmation.Channel.LINK, screenshot=screenshot
