@@ -167,7 +167,8 @@ class Progress:
 
     @property
     def population_from_roster(self) -> bool:
-        return self.roster is not None and self.target.population is None
+        # An empty list gives no population: "0 of 0" would read as the target reached.
+        return self.roster is not None and self.roster.active > 0 and self.target.population is None
 
     @property
     def required(self) -> int | None:

@@ -96,6 +96,11 @@ def test_a_member_confirming_lands_on_their_entry(assessment, admin_member, staf
 # --- population and progress ---------------------------------------------------------------
 
 
+def test_an_empty_staff_list_gives_no_target(assessment):
+    progress = iit_progress(assessment)
+    assert (progress.population, progress.required, progress.state) == (None, None, "unknown")
+
+
 def test_the_population_follows_the_staff_list_unless_the_admin_gives_one(assessment, admin_member):
     entries = people(admin_member, 29)
     progress = iit_progress(assessment)
