@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.history import describe, related_counts
-from accounts.models import AuditEvent, Invitation, Membership, Office, Unit, User
+from accounts.models import AuditEvent, Invitation, Membership, Office, StaffMember, Unit, User
 
 
 class RefuseDeletingHistoryMixin:
@@ -118,3 +118,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(RefuseDeletingHistoryMixin, admin.ModelAdmin):
+    """The office's staff list; its administrators keep it on the Staff list page."""
+
+    refusal = _("%(obj)s has a history (%(history)s) and cannot be deleted: take them off the staff list instead.")
+    list_display = ["full_name", "office", "unit", "user", "is_active"]
+    list_filter = ["office", "is_active"]
+    list_select_related = ["office", "unit", "user"]
+    raw_id_fields = ["user"]

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import PasswordChangeForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEvent, Invitation, Office, Role, Unit, User
+from accounts.models import AuditEvent, Invitation, Office, Role, StaffMember, Unit, User
 from core.forms import DateInput
 from core.thai import ThaiCollate
 
@@ -237,3 +237,19 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         if user is None or user.pk != self.user.pk:
             raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old_password
+
+
+class StaffMemberForm(forms.ModelForm):
+    """A person on the office's staff list; the version guards an edit against a newer one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = StaffMember
+        fields = ["honorific", "first_name", "last_name", "position", "unit"]
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = office.units.all()
+        self.fields["last_name"].required = True
+        self.fields["honorific"].widget.attrs["list"] = "honorifics"

@@ -191,6 +191,56 @@ class Membership(BaseModel):
         return self.is_admin or (unit_id is not None and unit_id == self.unit_id)
 
 
+class StaffMember(BaseModel):
+    """A person on the office's staff list (the roster), with or without an account.
+
+    The roster is the office's own count of its people: the IIT population, and the names that
+    confirm taking part. Someone who leaves is deactivated, never deleted: their confirmations stay.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="staff_members")
+    honorific = models.CharField(_("honorific"), max_length=50, blank=True, help_text=_("e.g. นาย, นาง, นางสาว, ดร."))
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.RESTRICT, null=True, blank=True, related_name="staff_members"
+    )
+    # PROTECT: accounts are deactivated, never deleted, and the link keeps the person's history.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_entries",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = [ThaiCollate("first_name"), ThaiCollate("last_name"), "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "user"], condition=Q(user__isnull=False), name="staffmember_unique_user"
+            )
+        ]
+        verbose_name = _("staff list entry")
+        verbose_name_plural = _("staff list")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        if self.unit_id and self.office_id and self.unit.office_id != self.office_id:
+            raise ValidationError({"unit": _("The unit must belong to the same office.")})
+
+    @property
+    def full_name(self) -> str:
+        """The name with the honorific, as the office writes it: นางสาววิไล รักงาน."""
+        return f"{self.honorific}{self.first_name} {self.last_name}".strip()
+
+
 class Invitation(BaseModel):
     """An invitation to join an office, sent by e-mail as a signed link that expires.
 

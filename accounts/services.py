@@ -369,6 +369,7 @@ def invitation_accept(
         membership.save(
             update_fields=["role", "unit", "is_active", "deactivated_at", "deactivated_by", "version", "updated_at"]
         )
+    _on_the_roster(membership)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
@@ -385,6 +386,17 @@ def invitation_accept(
 
 
 # --- members --------------------------------------------------------------------------------
+
+
+def _on_the_roster(member: Membership, *, active: bool = True) -> None:
+    """A member is on the office's staff list, linked to their account: active while they are."""
+    from accounts.roster import staff_member_for_user  # roster uses this module's helpers
+
+    entry = staff_member_for_user(office=member.office, user=member.user, unit=member.unit)
+    if entry.is_active != active:
+        entry.is_active = active
+        entry.version += 1
+        entry.save(update_fields=["is_active", "version", "updated_at"])
 
 
 def _lock_member(target: Membership, membership: Membership, expected_version: int | None) -> Membership:
@@ -459,6 +471,7 @@ def member_deactivate(*, target: Membership, membership: Membership, expected_ve
     target.deactivated_at = timezone.now()
     target.deactivated_by = membership.user
     _save_member(target, "is_active", "deactivated_at", "deactivated_by")
+    _on_the_roster(target, active=False)
     user = target.user
     signs_in_elsewhere = Membership.objects.filter(user=user).exists() or user.is_staff or is_office_manager(user)
     if not signs_in_elsewhere and user.is_active:
@@ -484,6 +497,7 @@ def member_reactivate(*, target: Membership, membership: Membership) -> Membersh
     target.is_active = True
     target.deactivated_at = target.deactivated_by = None
     _save_member(target, "is_active", "deactivated_at", "deactivated_by")
+    _on_the_roster(target)
     user = target.user
     if not user.is_active:
         user.is_active = True
@@ -525,13 +539,18 @@ def member_password_reset_send(*, target: Membership, membership: Membership, ba
 class ImportResult:
     invited: list[Invitation]
     skipped: list[tuple[int, str]]  # (row, e-mail) already members or already invited
+    listed: int = 0  # people added to the staff list
 
 
 @transaction.atomic
 def members_import(*, office: Office, membership: Membership, rows: list[StaffRow], base_url: str) -> ImportResult:
-    """Invite everyone of a checked staff sheet at once; those already members or invited are
-    skipped. One transaction: the sheet goes in whole or not at all."""
+    """Put everyone of a checked staff sheet on the staff list, and invite those with an e-mail
+    address at once; those already members or invited are not invited again. One transaction: the
+    sheet goes in whole or not at all."""
+    from accounts.roster import roster_import  # roster uses this module's helpers
+
     _require_admin(membership, office)
+    listed = roster_import(office=office, membership=membership, rows=rows)
     members = {
         email.lower()
         for email in Membership.objects.filter(office=office).values_list("user__email", flat=True)
@@ -541,8 +560,10 @@ def members_import(*, office: Office, membership: Membership, rows: list[StaffRo
         email.lower()
         for email in office.invitations.filter(accepted_at=None, revoked_at=None).values_list("email", flat=True)
     }
-    result = ImportResult(invited=[], skipped=[])
+    result = ImportResult(invited=[], skipped=[], listed=len(listed.added))
     for row in rows:
+        if not row.email:
+            continue  # on the staff list only, without an account
         if row.email.lower() in members | invited:
             result.skipped.append((row.row, row.email))
             continue
@@ -564,9 +585,16 @@ def members_import(*, office: Office, membership: Membership, rows: list[StaffRo
         office=office,
         actor=membership.user,
         action="member.import",
-        summary=_("Staff sheet: %(invited)d invited, %(skipped)d already members or invited")
-        % {"invited": len(result.invited), "skipped": len(result.skipped)},
-        data={"invited": [i.email for i in result.invited], "skipped": [email for _row, email in result.skipped]},
+        summary=_(
+            "Staff sheet: %(listed)d added to the staff list, %(invited)d invited, "
+            "%(skipped)d already members or invited"
+        )
+        % {"listed": result.listed, "invited": len(result.invited), "skipped": len(result.skipped)},
+        data={
+            "listed": [entry.pk for entry in listed.added],
+            "invited": [i.email for i in result.invited],
+            "skipped": [email for _row, email in result.skipped],
+        },
     )
     return result
 

@@ -2,6 +2,7 @@
 
 The first row names the columns, in Thai or English (คำนำหน้า, ชื่อ, นามสกุล, ตำแหน่ง, กลุ่ม/หน่วย,
 อีเมล, บทบาท); a single name column (ชื่อ-นามสกุล) is split, its honorific taken off the front.
+The e-mail address is optional: a person without one goes on the staff list without an account.
 Every bad row is reported with its number and nothing is imported. The file is read as a stream
 and refused past MEMBERS_IMPORT_MAX_BYTES, MEMBERS_IMPORT_MAX_ROWS or MEMBERS_IMPORT_MAX_COLUMNS
 whatever it claims; a workbook is also refused when it unpacks to more than the byte limit.
@@ -86,7 +87,8 @@ def read_staff_sheet(upload: UploadedFile, *, office: Office) -> list[StaffRow]:
             honorific, first, last = _split_name(values.pop("full_name"))
             values["honorific"] = values.get("honorific") or honorific
             values["first_name"], values["last_name"] = first, last
-        for name, label in (("first_name", _("first name")), ("last_name", _("last name")), ("email", _("e-mail"))):
+        # Without an e-mail address the person goes on the staff list only, without an account.
+        for name, label in (("first_name", _("first name")), ("last_name", _("last name"))):
             if not values.get(name):
                 row_problems.append(_("Row %(row)d: the %(column)s is missing.") % {"row": number, "column": label})
         for name, limit in limits.items():
@@ -153,11 +155,11 @@ def _columns(header: list[str]) -> dict[str, int]:
             if name in names and key not in columns:
                 columns[key] = index
     has_names = {"first_name", "last_name"} <= columns.keys() or "full_name" in columns
-    if not has_names or "email" not in columns:
+    if not has_names:
         raise ValidationError(
             _(
-                "The first row must name the columns: ชื่อ and นามสกุล (or one ชื่อ-นามสกุล column) and อีเมล; "
-                "คำนำหน้า, ตำแหน่ง, กลุ่ม/หน่วย and บทบาท may follow."
+                "The first row must name the columns: ชื่อ and นามสกุล (or one ชื่อ-นามสกุล column); "
+                "คำนำหน้า, ตำแหน่ง, กลุ่ม/หน่วย, อีเมล and บทบาท may follow."
             )
         )
     if "full_name" in columns and {"first_name", "last_name"} <= columns.keys():

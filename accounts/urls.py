@@ -10,6 +10,7 @@ OFFICE = "office/<slug:office_slug>/"
 MEMBER = OFFICE + "members/<int:membership_id>/"
 INVITATION = OFFICE + "invitations/<int:invitation_id>/"
 UNIT = OFFICE + "units/<int:unit_id>/"
+STAFF = OFFICE + "staff/<int:staff_id>/"
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -46,5 +47,9 @@ urlpatterns = [
     path(UNIT + "rename/", views.unit_rename, name="unit-rename"),
     path(UNIT + "merge/", views.unit_merge, name="unit-merge"),
     path(UNIT + "delete/", views.unit_delete, name="unit-delete"),
+    path(OFFICE + "staff/", views.roster_list, name="roster"),
+    path(STAFF, views.roster_detail, name="roster-detail"),
+    path(STAFF + "deactivate/", views.roster_deactivate, name="roster-deactivate"),
+    path(STAFF + "reactivate/", views.roster_reactivate, name="roster-reactivate"),
     path(OFFICE + "log/", views.office_log, name="office-log"),
 ]

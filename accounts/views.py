@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services, throttle
+from accounts import roster, selectors, services, throttle
 from accounts.forms import (
     AuditFilterForm,
     InvitationAcceptForm,
@@ -24,13 +24,14 @@ from accounts.forms import (
     MemberForm,
     OfficeForm,
     ProfileForm,
+    StaffMemberForm,
     StaffSheetForm,
     ThrottledPasswordChangeForm,
     UnitForm,
     UnitMergeForm,
     VersionForm,
 )
-from accounts.models import Invitation, Membership, Office, Role, Unit
+from accounts.models import Invitation, Membership, Office, Role, StaffMember, Unit
 from accounts.permissions import get_membership_or_404, is_office_manager, require_office_manager
 from accounts.sheets import read_staff_sheet
 from core.http import client_ip
@@ -259,15 +260,26 @@ def member_import(request, office_slug):
         else:
             messages.success(
                 request,
-                _("%(invited)d people invited; %(skipped)d already members or invited.")
-                % {"invited": len(result.invited), "skipped": len(result.skipped)},
+                _(
+                    "%(listed)d people added to the staff list; %(invited)d invited; "
+                    "%(skipped)d already members or invited."
+                )
+                % {"listed": result.listed, "invited": len(result.invited), "skipped": len(result.skipped)},
             )
-            return redirect("accounts:member-list", office_slug)
+            return redirect(
+                "accounts:roster" if request.POST.get("next") == "roster" else "accounts:member-list", office_slug
+            )
     status = 400 if form.errors else 200
     return render(
         request,
         "accounts/member_import.html",
-        {"office": office, "membership": membership, "form": form, "units": office.units.all()},
+        {
+            "office": office,
+            "membership": membership,
+            "form": form,
+            "units": office.units.all(),
+            "next": "roster" if request.GET.get("next", request.POST.get("next")) == "roster" else "",
+        },
         status=status,
     )
 
@@ -603,3 +615,111 @@ def office_log(request, office_slug):
     query.pop("page", None)
     context = {"office": office, "membership": membership, "form": form, "page": page, "query": query.urlencode()}
     return render(request, "accounts/office_log.html", context)
+
+
+# --- the staff list -------------------------------------------------------------------------
+
+
+def _get_staff_member_for_admin(
+    request: HttpRequest, office_slug: str, staff_id: int
+) -> tuple[StaffMember, Membership]:
+    membership = get_membership_or_404(request, office_slug, roles=ADMIN)
+    entry = get_object_or_404(
+        StaffMember.objects.select_related("office", "unit", "user"), pk=staff_id, office=membership.office
+    )
+    return entry, membership
+
+
+@login_required
+def roster_list(request, office_slug):
+    """The office's staff list, with or without accounts: the IIT population."""
+    membership = get_membership_or_404(request, office_slug, roles=ADMIN)
+    office = membership.office
+    form = StaffMemberForm(request.POST or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in roster.FIELDS}
+        try:
+            entry = roster.staff_member_create(office=office, membership=membership, **values)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(name)s was added to the staff list.") % {"name": entry.full_name})
+            return redirect("accounts:roster", office_slug)
+    entries = list(StaffMember.objects.filter(office=office).select_related("unit", "user"))
+    context = {
+        "office": office,
+        "membership": membership,
+        "form": form,
+        "active": [entry for entry in entries if entry.is_active],
+        "inactive": [entry for entry in entries if not entry.is_active],
+    }
+    return render(request, "accounts/roster_list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def roster_detail(request, office_slug, staff_id):
+    """Correct a person's name, position or unit; take them off the list or back."""
+    entry, membership = _get_staff_member_for_admin(request, office_slug, staff_id)
+    form = StaffMemberForm(
+        request.POST or None, instance=entry, office=entry.office, initial={"version": entry.version}
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in roster.FIELDS}
+        try:
+            roster.staff_member_update(
+                staff_member=entry, membership=membership, expected_version=form.cleaned_data["version"], **values
+            )
+        except StaleVersionError as exc:
+            form.add_error(None, exc)
+            status = 409  # the typed values stay in the form
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The staff list entry was saved."))
+            return redirect("accounts:roster", office_slug)
+    if form.is_bound:
+        entry.refresh_from_db()  # the form's validation changed the instance in memory only
+    context = {"office": entry.office, "membership": membership, "entry": entry, "form": form}
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/roster_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def roster_deactivate(request, office_slug, staff_id):
+    entry, membership = _get_staff_member_for_admin(request, office_slug, staff_id)
+    form = VersionForm(request.POST)
+    try:
+        roster.staff_member_deactivate(
+            staff_member=entry,
+            membership=membership,
+            expected_version=form.cleaned_data["version"] if form.is_valid() else None,
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is off the staff list; their confirmations stay.") % {"name": entry.full_name},
+        )
+    return redirect("accounts:roster", office_slug)
+
+
+@login_required
+@require_POST
+def roster_reactivate(request, office_slug, staff_id):
+    entry, membership = _get_staff_member_for_admin(request, office_slug, staff_id)
+    form = VersionForm(request.POST)
+    try:
+        roster.staff_member_reactivate(
+            staff_member=entry,
+            membership=membership,
+            expected_version=form.cleaned_data["version"] if form.is_valid() else None,
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("%(name)s is back on the staff list.") % {"name": entry.full_name})
+    return redirect("accounts:roster", office_slug)

@@ -11,6 +11,7 @@ from ita.models import (
     FrameworkDraft,
     FrameworkRevision,
     IITConfirmation,
+    IITLink,
     Indicator,
     IndicatorScore,
     Instrument,
@@ -175,9 +176,18 @@ class RespondentTargetAdmin(admin.ModelAdmin):
 
 @admin.register(IITConfirmation)
 class IITConfirmationAdmin(admin.ModelAdmin):
-    list_display = ["assessment", "user", "recorded_by", "created_at"]
-    list_select_related = ["assessment__office", "user", "recorded_by"]
-    raw_id_fields = ["assessment", "user", "recorded_by"]
+    list_display = ["assessment", "staff_member", "channel", "recorded_by", "created_at"]
+    list_select_related = ["assessment__office", "staff_member", "recorded_by"]
+    raw_id_fields = ["assessment", "staff_member", "user", "recorded_by"]
+
+
+@admin.register(IITLink)
+class IITLinkAdmin(ReadOnly, admin.ModelAdmin):
+    """Opened, rotated and closed on the respondents page, where each change is recorded."""
+
+    list_display = ["assessment", "is_open", "changed_by", "updated_at"]
+    list_select_related = ["assessment__office", "changed_by"]
+    exclude = ["token"]
 
 
 @admin.register(EITCount)

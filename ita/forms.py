@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Office, User
+from accounts.models import Office, StaffMember
 from core.forms import DateInput
 from core.uploads import ACCEPT_IMAGES
 from ita import framework_schema as schema
@@ -74,17 +74,21 @@ class IITConfirmForm(forms.Form):
     )
 
 
-class IITRecordForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+class IITRosterForm(forms.Form):
+    """The names ticked on the staff list, from the screenshots the committee received."""
+
+    staff = forms.ModelMultipleChoiceField(
+        label=_("Who sent the screenshot of the last page"),
+        queryset=StaffMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one name.")},
+    )
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(memberships__office=assessment.office)
-            .exclude(iit_confirmations__assessment=assessment)
-            .order_by("first_name", "last_name")
-        )
-        self.fields["user"].label_from_instance = lambda user: user.display_name
+        # Any active name of the office is accepted, so that one confirmed in the meantime is
+        # reported as such rather than as an invalid choice.
+        self.fields["staff"].queryset = StaffMember.objects.filter(office_id=assessment.office_id, is_active=True)
 
 
 class EITCountForm(forms.ModelForm):

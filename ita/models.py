@@ -513,11 +513,32 @@ def screenshot_upload_to(confirmation: "IITConfirmation", filename: str) -> str:
 
 
 class IITConfirmation(models.Model):
-    """A staff member's word that they answered the IIT. Only that they took part: never an answer."""
+    """A staff member's word that they answered the IIT. Only that they took part: never an answer.
+
+    Recorded against the office's staff list, with or without an account, once per person and
+    assessment. Nothing about a person removes it: the roster entry and the accounts are
+    deactivated, never deleted, and the keys refuse a deletion that would take it along.
+    """
+
+    class Channel(models.TextChoices):
+        SELF = "self", _("confirmed in the app")
+        ROSTER = "roster", _("ticked by the committee")
+        LINK = "link", _("confirmed through the public link")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="iit_confirmations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="iit_confirmations")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT: an entry cannot be deleted while it has a confirmation, but an office removed
+    # whole takes its roster and its assessments together.
+    staff_member = models.ForeignKey(
+        "accounts.StaffMember", on_delete=models.RESTRICT, related_name="iit_confirmations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="iit_confirmations"
+    )
+    channel = models.CharField(_("how"), max_length=10, choices=Channel.choices, default=Channel.SELF)
+    # Who recorded it: the person, a committee member, or nobody signed in (the public link).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     screenshot = models.FileField(
         _("screenshot of the survey's last page"),
         upload_to=screenshot_upload_to,
@@ -531,16 +552,38 @@ class IITConfirmation(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "user"], name="iitconfirmation_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "staff_member"], name="iitconfirmation_once_per_person"),
+            models.UniqueConstraint(
+                fields=["assessment", "user"], condition=models.Q(user__isnull=False), name="iitconfirmation_once"
+            ),
+        ]
         verbose_name = _("IIT confirmation")
         verbose_name_plural = _("IIT confirmations")
 
     def __str__(self) -> str:
-        return f"{self.assessment} · {self.user}"
+        return f"{self.assessment} · {self.staff_member}"
 
     @property
     def recorded_for_someone(self) -> bool:
-        return self.recorded_by_id != self.user_id
+        return self.channel == self.Channel.ROSTER
+
+
+class IITLink(BaseModel):
+    """The assessment's public IIT confirmation link (posted in the staff's LINE group, printed as
+    a QR code). The token is the only key: rotating it ends the old link, closing it ends all."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="iit_link")
+    token = models.CharField(max_length=64, unique=True)
+    is_open = models.BooleanField(default=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("IIT confirmation link")
+        verbose_name_plural = _("IIT confirmation links")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · IIT link"
 
 
 class EITCount(models.Model):

@@ -17,7 +17,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import Office
-from ita import scoring
+from ita import iit, scoring
 from ita.hooks import carry_over_previews
 from ita.mapping import item_lineage
 from ita.models import (
@@ -221,9 +221,24 @@ class Progress:
     done: int
     start: date | None
     today: date
+    roster: "iit.RosterCount | None" = None  # IIT: the office's staff list
+
+    @property
+    def population(self) -> int | None:
+        """The population the admin gave, else (IIT) the active entries of the staff list."""
+        if self.population_from_roster:
+            return self.roster.active
+        return self.target.population
+
+    @property
+    def population_from_roster(self) -> bool:
+        # An empty list gives no population: "0 of 0" would read as the target reached.
+        return self.roster is not None and self.roster.active > 0 and self.target.population is None
 
     @property
     def required(self) -> int | None:
+        if self.population_from_roster and self.target.required_override is None:
+            return self.target.rule.required_for(self.population)
         return self.target.required
 
     @property
@@ -272,8 +287,9 @@ class Progress:
 
 
 def respondent_progress(assessment: Assessment, today: date | None = None) -> list[Progress]:
-    """IIT and EIT progress of the assessment, in three queries."""
+    """IIT and EIT progress of the assessment, in a few queries."""
     today = today or timezone.localdate()
+    roster = iit.roster_count(assessment)
     window = assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
     done = {
         Instrument.Code.IIT: assessment.iit_confirmations.count(),
@@ -290,6 +306,7 @@ def respondent_progress(assessment: Assessment, today: date | None = None) -> li
             ),
             start=window.start if window else None,
             today=today,
+            roster=roster if target.rule.instrument.code == Instrument.Code.IIT else None,
         )
         for target in assessment.respondent_targets.select_related("rule__instrument")
     ]

@@ -7,15 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Role
+from accounts.models import Role
 from accounts.permissions import get_membership_or_404
 from core.files import private_file_response
 from core.thai import ThaiCollate, fiscal_year_label, fiscal_year_of
 from core.versions import StaleVersionError
 from core.views import error_messages
-from ita import drafts, scoring, selectors, services
+from ita import drafts, iit, scoring, selectors, services
 from ita.access import assessment_context, get_assessment_or_404
 from ita.analysis import office_analysis
 from ita.compare import SIMILAR_ENOUGH, framework_diff, revision_items, similarity
@@ -30,7 +31,7 @@ from ita.forms import (
     EITCountForm,
     FrameworkCompareForm,
     IITConfirmForm,
-    IITRecordForm,
+    IITRosterForm,
     RequirementFormSet,
     ResultForm,
     ResultImportForm,
@@ -44,6 +45,7 @@ from ita.models import (
     Framework,
     FrameworkDraft,
     IITConfirmation,
+    IITLink,
     Indicator,
     ItemDefinition,
     RespondentTarget,
@@ -278,32 +280,47 @@ def _target_rows(progress, failed_form):
 
 
 def _render_respondents(request, assessment, membership, status=200, **forms):
-    eit_instruments = services.respondents.eit_instruments(assessment)
+    eit_instruments = selectors.eit_instruments(assessment)
     progress = respondent_progress(assessment)
-    confirmations = list(assessment.iit_confirmations.select_related("user", "recorded_by"))
-    confirmed_ids = {confirmation.user_id for confirmation in confirmations}
-    members = (
-        Membership.objects.filter(office=assessment.office)
-        .select_related("user", "unit")
-        .order_by("user__first_name", "user__last_name")
-    )
+    confirmations = list(assessment.iit_confirmations.select_related("staff_member", "user", "recorded_by"))
+    for p in progress:  # the number needed as progress counts it (IIT: from the staff list)
+        p.target.needed, p.target.roster = p.required, p.roster
     context = assessment_context(
         assessment,
         membership,
         progress=progress,
         confirmations=confirmations,
         my_confirmation=next((c for c in confirmations if c.user_id == membership.user_id), None),
-        unconfirmed=[member for member in members if member.user_id not in confirmed_ids],
         eit_counts=eit_counts_with_running_total(assessment)[::-1],  # newest first
         eit_split=len(eit_instruments) > 1,
-        survey_window=services.respondents.survey_window(assessment),
+        survey_window=selectors.survey_window(assessment),
         targets=_target_rows(progress, forms.get("target_form")),
         confirm_form=forms.get("confirm_form") or IITConfirmForm(),
-        record_form=forms.get("record_form") or IITRecordForm(assessment=assessment),
         eit_form=forms.get("eit_form")
         or EITCountForm(instruments=eit_instruments, initial={"date": timezone.localdate()}),
+        **_iit_roster_context(request, assessment, membership, forms.get("record_form")),
     )
     return render(request, "ita/respondents.html", context, status=status)
+
+
+def _iit_roster_context(request, assessment, membership, record_form=None) -> dict:
+    """The IIT side of the respondents page: the staff list, the names to tick, the public link."""
+    context = {"roster": iit.roster_count(assessment), "window_open": iit.window_is_open(assessment)}
+    if membership.can_review:
+        context["unconfirmed"] = list(iit.unconfirmed_entries(assessment))
+        context["record_form"] = record_form or IITRosterForm(assessment=assessment)
+        link = IITLink.objects.filter(assessment=assessment, is_open=True).first()
+        context["iit_link"] = link
+        if link is not None:
+            context["iit_link_url"] = _iit_link_url(request, assessment, link)
+            context["iit_link_qr"] = iit.qr_svg(context["iit_link_url"])
+    return context
+
+
+def _iit_link_url(request, assessment, link) -> str:
+    return request.build_absolute_uri(
+        reverse("public:iit-confirm", args=[assessment.office.slug, assessment.fiscal_year, link.token])
+    )
 
 
 def _respondents_redirect(assessment):
@@ -353,18 +370,60 @@ def iit_confirm(request, office_slug, fiscal_year):
 @login_required
 @require_POST
 def iit_record(request, office_slug, fiscal_year):
+    """The committee ticks the names of those who sent the screenshot of the survey's last page."""
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=REVIEWERS)
-    form = IITRecordForm(request.POST, assessment=assessment)
+    form = IITRosterForm(request.POST, assessment=assessment)
     if form.is_valid():
-        user = form.cleaned_data["user"]
         try:
-            services.respondents.iit_confirm(assessment=assessment, membership=membership, user=user)
+            recorded, already = iit.iit_roster_record(
+                assessment=assessment, membership=membership, staff_members=list(form.cleaned_data["staff"])
+            )
         except ValidationError as exc:
-            form.add_error("user", exc)
+            form.add_error("staff", exc)
         else:
-            messages.success(request, _("Recorded for %(name)s.") % {"name": user.display_name})
+            if recorded:
+                messages.success(
+                    request,
+                    ngettext("Recorded for %(count)d person.", "Recorded for %(count)d people.", len(recorded))
+                    % {"count": len(recorded)},
+                )
+            for entry in already:
+                messages.warning(request, _("%(name)s has already confirmed.") % {"name": entry.full_name})
             return _respondents_redirect(assessment)
     return _render_respondents(request, assessment, membership, status=400, record_form=form)
+
+
+@login_required
+@require_POST
+def iit_link_rotate(request, office_slug, fiscal_year):
+    """Open the public confirmation link, or give it a new token so the old one stops working."""
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    iit.iit_link_rotate(assessment=assessment, membership=membership)
+    messages.success(request, _("The confirmation link is open. Any earlier link no longer works."))
+    return redirect(reverse("ita:respondents", args=[office_slug, fiscal_year]) + "#iit-link")
+
+
+@login_required
+@require_POST
+def iit_link_close(request, office_slug, fiscal_year):
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
+    link = get_object_or_404(IITLink, assessment=assessment)
+    link.assessment = assessment
+    iit.iit_link_close(link=link, membership=membership)
+    messages.success(request, _("The confirmation link is closed."))
+    return redirect(reverse("ita:respondents", args=[office_slug, fiscal_year]) + "#iit-link")
+
+
+@login_required
+def iit_link_print(request, office_slug, fiscal_year):
+    """A page to print or post: the QR code and the address of the public confirmation link."""
+    assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=REVIEWERS)
+    link = get_object_or_404(IITLink, assessment=assessment, is_open=True)
+    url = _iit_link_url(request, assessment, link)
+    context = assessment_context(
+        assessment, membership, link=link, url=url, qr=iit.qr_svg(url), window=iit.survey_window(assessment)
+    )
+    return render(request, "ita/respondents_link_print.html", context)
 
 
 @login_required

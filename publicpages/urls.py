@@ -12,6 +12,7 @@ app_name = "public"
 
 urlpatterns = [
     path("<slug:office_slug>/ita/<int:fiscal_year>/", views.assessment_page, name="assessment"),
+    path("<slug:office_slug>/ita/<int:fiscal_year>/iit/<str:token>/", views.iit_confirm, name="iit-confirm"),
     path("<slug:office_slug>/ita/<int:fiscal_year>/<str:code>/", views.item_page, name="item"),
     path(
         "<slug:office_slug>/ita/<int:fiscal_year>/<str:code>/files/<int:revision_id>/",

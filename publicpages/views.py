@@ -7,17 +7,25 @@ of a withdrawn publication.
 
 import logging
 
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from core.http import client_ip
+from ita import iit
 from ita.models import Assessment
 from oit.files import revision_response
 from oit.models import EvidenceRevision, Item, Publication
+from publicpages.forms import IITLinkConfirmForm
 from reports.models import ReportJob
 
 PUBLIC_PAGE_SECONDS = 60 * 60
@@ -135,3 +143,49 @@ def item_file(request, office_slug, fiscal_year, code, revision_id):
         publications__withdrawn_at__isnull=True,
     )
     return revision_response(revision, public=True)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def iit_confirm(request, office_slug, fiscal_year, token):
+    """The public IIT confirmation page, opened from the link or QR code the office posted: a
+    person picks their own name and may attach the screenshot of the survey's last page. No login;
+    only that the person took part is recorded."""
+    link = iit.link_for_token(token)
+    if link is None or (link.assessment.office.slug, link.assessment.fiscal_year) != (office_slug, fiscal_year):
+        return render(request, "publicpages/iit_closed.html", {"today": timezone.localdate()}, status=404)
+    assessment = link.assessment
+    window_open = iit.window_is_open(assessment)
+    form = IITLinkConfirmForm(request.POST or None, request.FILES or None, assessment=assessment)
+    status = 200
+    if request.method == "POST" and window_open and form.is_valid():
+        entry = form.cleaned_data["staff_member"]
+        try:
+            iit.iit_link_confirm(
+                token=token,
+                staff_member=entry,
+                client_address=client_ip(request) or "",
+                screenshot=form.cleaned_data["screenshot"],
+            )
+        except iit.Throttled as exc:
+            form.add_error(None, exc)
+            status = 429
+        except ValidationError as exc:
+            form.add_error("screenshot" if exc.code in {"too_large", "empty", "type", "content"} else None, exc)
+        else:
+            messages.success(
+                request, _("Thank you, %(name)s: your IIT participation is recorded.") % {"name": entry.full_name}
+            )
+            return redirect(request.path)
+    if form.errors and status == 200:
+        status = 400
+    context = {
+        "office": assessment.office,
+        "assessment": assessment,
+        "form": form,
+        "window": iit.survey_window(assessment),
+        "window_open": window_open,
+        "roster": iit.roster_count(assessment),
+        "today": timezone.localdate(),
+    }
+    return render(request, "publicpages/iit_confirm.html", context, status=status)

@@ -134,6 +134,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=20)
 PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+# The public IIT confirmation link: confirmations an hour from one client address. A whole office
+# often shares one address, so the limit stops a script, not a busy morning.
+IIT_LINK_POSTS_PER_HOUR = env.int("IIT_LINK_POSTS_PER_HOUR", default=120)
 # A form sent without its CSRF token gets a Thai page that says what to do.
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 

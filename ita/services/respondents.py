@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
+from accounts.roster import staff_member_for_user
 from accounts.services import audit_record
 from core.thai import format_be_date
-from core.uploads import check_upload
 from core.versions import StaleVersionError
+from ita import iit
 from ita.models import Assessment, EITCount, IITConfirmation, Instrument, RespondentTarget
 from ita.selectors import eit_instruments, survey_window
 
@@ -75,27 +76,23 @@ def target_update(
 def iit_confirm(
     *, assessment: Assessment, membership: Membership, user=None, screenshot: UploadedFile | None = None
 ) -> IITConfirmation:
-    """Record that `user` (by default the member) answered the IIT. Once per person."""
+    """Record that `user` (by default the member) answered the IIT, against their entry on the
+    office's staff list (added, linked to the account, when they have none). Once per person."""
     _require_member(assessment, membership)
     user = user or membership.user
     if user.pk != membership.user_id:
         _require(membership.can_review, _("Only the committee records a confirmation for someone else."))
         if not Membership.objects.filter(office_id=membership.office_id, user=user).exists():
             raise ValidationError(_("That person is not a member of the office."), code="member")
-    confirmation = IITConfirmation(assessment=assessment, user=user, recorded_by=membership.user)
-    if screenshot is not None:
-        checked = check_upload(screenshot, images_only=True)
-        confirmation.screenshot_extension = checked.extension
-        confirmation.screenshot_type = checked.content_type
-    try:
-        with transaction.atomic():
-            if screenshot is not None:
-                confirmation.screenshot.save(screenshot.name, screenshot, save=False)
-            confirmation.save()
-    except IntegrityError as exc:
-        if confirmation.screenshot:
-            confirmation.screenshot.delete(save=False)
-        raise ValidationError(_("%(name)s has already confirmed.") % {"name": user.display_name}, code="twice") from exc
+    entry = staff_member_for_user(office=assessment.office, user=user)
+    confirmation = iit.record_confirmation(
+        assessment=assessment,
+        entry=entry,
+        user=user,
+        channel=IITConfirmation.Channel.SELF if user.pk == membership.user_id else IITConfirmation.Channel.ROSTER,
+        recorded_by=membership.user,
+        screenshot=screenshot,
+    )
     audit_record(
         office=assessment.office,
         actor=membership.user,

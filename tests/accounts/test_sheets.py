@@ -76,6 +76,13 @@ def test_a_whole_name_column_is_split_and_its_honorific_taken_off(office):
     assert (row.honorific, row.first_name, row.last_name, row.role) == ("นางสาว", "วิไล", "รักงาน", Role.ADMIN)
 
 
+def test_the_email_is_optional_for_the_staff_list(office):
+    rows = read_staff_sheet(
+        xlsx_file([["ชื่อ-นามสกุล", "ตำแหน่ง"], ["นางสาววิไล รักงาน", "ครู"], ["นายสมชาย ใจดี", ""]]), office=office
+    )
+    assert [(r.first_name, r.last_name, r.email) for r in rows] == [("วิไล", "รักงาน", ""), ("สมชาย", "ใจดี", "")]
+
+
 def test_every_bad_row_is_reported_and_nothing_is_returned(office):
     found = problems(
         csv_file(

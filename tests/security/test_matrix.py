@@ -21,6 +21,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Invitation, Role
+from accounts.roster import staff_member_create
+from ita.iit import iit_link_rotate
 from ita.services.assessments import assessment_open
 from ita.services.respondents import eit_count_add, iit_confirm
 from oit.services import item_approve, item_submit
@@ -72,6 +74,10 @@ MATRIX = {
     "accounts:unit-merge": ("POST", "302 403 403 302 404"),
     "accounts:unit-delete": ("POST", "302 403 403 302 404"),
     "accounts:office-log": ("GET", "302 403 403 200 404"),
+    "accounts:roster": ("GET", "302 403 403 200 404"),
+    "accounts:roster-detail": ("GET", "302 403 403 200 404"),
+    "accounts:roster-deactivate": ("POST", "302 403 403 302 404"),
+    "accounts:roster-reactivate": ("POST", "302 403 403 302 404"),
     "set_language": ("POST", "302 302 302 302 302"),
     "ita:framework-list": ("GET", "302 200 200 200 200"),
     "ita:framework-compare": ("GET", "302 200 200 200 200"),
@@ -101,6 +107,9 @@ MATRIX = {
     "ita:iit-confirm": ("POST", "302 302 302 302 404"),
     "ita:iit-record": ("POST", "302 403 302 302 404"),
     "ita:iit-screenshot": ("GET", "302 403 200 200 404"),
+    "ita:iit-link-rotate": ("POST", "302 403 403 302 404"),
+    "ita:iit-link-close": ("POST", "302 403 403 302 404"),
+    "ita:iit-link-print": ("GET", "302 403 200 200 404"),
     "ita:eit-add": ("POST", "302 403 302 302 404"),
     "ita:eit-remove": ("POST", "302 403 302 302 404"),
     "ita:target-update": ("POST", "302 403 403 302 404"),
@@ -173,6 +182,8 @@ MATRIX = {
     "public:assessment": ("GET", "200 200 200 200 200"),
     "public:item": ("GET", "200 200 200 200 200"),
     "public:file": ("GET", "200 200 200 200 200"),
+    # The public IIT confirmation link: no login; the fixture's year has its survey window behind it.
+    "public:iit-confirm": ("GET", "200 200 200 200 200"),
     # A person's own notifications; "open" without the id of one of theirs finds nothing.
     "notifications:list": ("GET", "302 200 200 200 200"),
     "notifications:bell": ("GET", "302 200 200 200 200"),
@@ -190,6 +201,7 @@ MATRIX = {
     "notifications:line-unlink": ("POST", "302 302 302 302 404"),
 }
 DRAFT_ROW_URLS = ("ita:draft-row", "ita:draft-row-remove", "ita:draft-row-move")
+ROSTER_ENTRY_URLS = ("accounts:roster-detail", "accounts:roster-deactivate", "accounts:roster-reactivate")
 # Django's admin site is for the project's operators (is_staff), which no office role is.
 ADMIN_SITE = ("GET", "302 302 302 302 302")
 
@@ -252,6 +264,8 @@ def world(framework_2566) -> World:
         assessment=assessment, membership=team.committee, date=datetime.date(2023, 6, 1), channel="LINE", count=5
     )
     target = assessment.respondent_targets.first()
+    no_account = staff_member_create(office=office, membership=team.admin, first_name="สมหญิง", last_name="ไม่มีบัญชี")
+    link = iit_link_rotate(assessment=assessment, membership=team.admin)
     indicator = framework_2566.indicators.get(number=9)
     finding = Finding.objects.create(
         assessment=assessment, kind="develop", instrument=indicator.instrument, indicator=indicator, text="x"
@@ -316,6 +330,8 @@ def world(framework_2566) -> World:
         **{name: {"fiscal_year": 2570, "part": "items", "index": 0} for name in DRAFT_ROW_URLS},
         "ita:assessment-open": {**office_kwargs, "fiscal_year": 2567},
         "ita:iit-screenshot": {**year, "confirmation_id": confirmation.pk},
+        **{name: {**office_kwargs, "staff_id": no_account.pk} for name in ROSTER_ENTRY_URLS},
+        "public:iit-confirm": {**year, "token": link.token},
         "ita:eit-remove": {**year, "entry_id": eit.pk},
         "ita:target-update": {**year, "target_id": target.pk},
         "spdca:stage-update": {**year, "code": "S"},
@@ -368,7 +384,7 @@ def world(framework_2566) -> World:
         "accounts:unit-rename": {"name": "กลุ่มที่เปลี่ยนชื่อ", "version": team.committee.unit.version},
         "accounts:unit-merge": {"into": team.staff.unit_id, "confirm": "on"},
         "set_language": {"language": "en", "next": "/"},
-        "ita:iit-record": {"user": team.staff.user_id},
+        "ita:iit-record": {"staff": [no_account.pk]},
         "ita:eit-add": {"date": "2023-06-02", "channel": "LINE", "count": 3, "token": uuid.uuid4()},
         "ita:target-update": {f"target-{target.pk}-population": 50, f"target-{target.pk}-version": target.version},
         "spdca:meeting-save": {**dated, "place": "ห้องประชุม", "version": 1},

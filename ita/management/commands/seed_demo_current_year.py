@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Membership, Office, Role, User
 from core.thai import fiscal_year_of
 from ita.hooks import demo_year_steps
+from ita.iit import iit_link_rotate
 from ita.models import Framework, FrameworkDraft
 from ita.services.assessments import assessment_open
 from ita.services.frameworks import framework_draft_publish, framework_draft_start
@@ -26,7 +27,7 @@ from ita.services.frameworks import framework_draft_publish, framework_draft_sta
 OFFICE_SLUG = "spm-chanthaburi-trat"
 EDITOR = ("demo-editor", "กรองทอง", "ตรวจกรอบ", "ผู้ดูแลกรอบการประเมิน (ตัวอย่าง)")
 DEMO_PASSWORD = "demo-ita-2566"  # noqa: S105 - only set when DEBUG, like the other demo users
-POPULATIONS = {"IIT": 62, "EIT": 420}
+POPULATIONS = {"EIT": 420}  # the IIT population is the office's staff list (seed_demo gives it 62)
 NOTE = (
     "ตัวอย่าง (demo): กรอบปีงบประมาณ พ.ศ. %(year)s คัดลอกจากปี %(source)s และเลื่อนวันที่ตามปี "
     "ทุกรายการยังไม่ยืนยัน ให้ผู้ดูแลกรอบการประเมินแก้ไขตามคู่มือของปีนั้น"
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         for target in assessment.respondent_targets.select_related("rule__instrument"):
             target.population = POPULATIONS.get(target.rule.instrument.kind)
             target.save(update_fields=["population", "updated_at"])
+        iit_link_rotate(assessment=assessment, membership=admin)  # the QR code to post in the staff's LINE group
         for step in demo_year_steps():  # the OIT items part of the way through review, ...
             step(assessment=assessment, today=today)
         carried = assessment.oit_items.filter(unit__isnull=False).count()

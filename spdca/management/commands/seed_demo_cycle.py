@@ -9,13 +9,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Office, Role, User
+from accounts.models import Membership, Office, Role, StaffMember
+from ita.iit import iit_roster_record
 from ita.models import IITConfirmation
 from ita.services.respondents import eit_count_add, iit_confirm
 from ita.services.results import result_enter
 from oit import services as oit_services
 from oit.models import Approval, EvidenceRevision, Item, ItemEvent, Publication
 from spdca import services
+from spdca.management.commands.seed_demo import COLLEAGUES
 from spdca.models import Activity, Improvement, Lesson, Meeting, Outcome, Stage
 
 OFFICE_SLUG = "spm-chanthaburi-trat"
@@ -154,34 +156,6 @@ COMMITTEE = {
     "order_date": date(2023, 4, 28),  # before the activity that reports the order (30 April)
 }
 COMMITTEE_COLLEAGUES = 3  # the first demo colleagues sit on it for their units, as the document says
-# Colleagues who confirm their IIT answer, so that the demo year reaches its target as the
-# source document's office did (the names are made up).
-COLLEAGUES = [
-    ("กมล", "ศรีสุข"),
-    ("กัญญา", "บุญมา"),
-    ("จิราพร", "แสงทอง"),
-    ("ชัยวัฒน์", "ทองดี"),
-    ("ณัฐพล", "วงศ์ไทย"),
-    ("ดวงใจ", "พูลสวัสดิ์"),
-    ("ธนพร", "จันทร์เพ็ญ"),
-    ("นงลักษณ์", "ศรีวงศ์"),
-    ("บุญชัย", "รุ่งเรือง"),
-    ("ปราณี", "สุขใจ"),
-    ("พรทิพย์", "มณีรัตน์"),
-    ("มานพ", "เกิดผล"),
-    ("ยุพิน", "ทองคำ"),
-    ("รัตนา", "อินทร์แก้ว"),
-    ("วรวุฒิ", "ชัยมงคล"),
-    ("ศิริพร", "แก้วมณี"),
-    ("สมบัติ", "ดีมาก"),
-    ("สุดารัตน์", "ใจงาม"),
-    ("อนุชา", "พรหมมา"),
-    ("อรทัย", "สายสุวรรณ"),
-    ("เกศินี", "ประเสริฐ"),
-    ("ไพโรจน์", "ศักดิ์ดี"),
-    ("อำไพ", "น้ำใจดี"),
-    ("ชูศักดิ์", "ต่ำแหง"),
-]
 QUALITATIVE = [
     "บุคลากรมีความรู้ความเข้าใจในการดำเนินงานด้านคุณธรรมและความโปร่งใส เกิดเป็นวัฒนธรรมองค์กร ปลูกจิตสำนึกในการ"
     "ปฏิบัติงาน และในปีงบประมาณ พ.ศ. 2566 ยังไม่มีเรื่องร้องเรียนการกระทำการทุจริตและประพฤติมิชอบ",
@@ -309,20 +283,18 @@ class Command(BaseCommand):
         services.committee_member_add(assessment=assessment, membership=admin, role="secretary", user=admin.user)
 
     def _respondents(self, assessment, admin, committee) -> None:
-        units = list(assessment.office.units.all())
-        for index, (first, last) in enumerate(COLLEAGUES, start=1):
-            user, _created = User.objects.get_or_create(
-                username=f"demo-colleague-{index:02d}", defaults={"first_name": first, "last_name": last}
-            )
-            if _created:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
-            Membership.objects.get_or_create(
-                user=user, office=assessment.office, defaults={"role": Role.STAFF, "unit": units[index % len(units)]}
-            )
-        members = Membership.objects.filter(office=assessment.office).select_related("user")
-        for membership in members:
-            iit_confirm(assessment=assessment, membership=committee or admin, user=membership.user)
+        """The demo users confirm in the app; the committee ticks the colleagues whose screenshots
+        it received, so that the year reaches its target as the source document's office did."""
+        recorder = committee or admin
+        for membership in Membership.objects.filter(office=assessment.office).select_related("user"):
+            iit_confirm(assessment=assessment, membership=membership)
+        names = {(first, last) for _honorific, first, last in COLLEAGUES}
+        ticked = [
+            entry
+            for entry in StaffMember.objects.filter(office=assessment.office, user=None)
+            if (entry.first_name, entry.last_name) in names
+        ]
+        iit_roster_record(assessment=assessment, membership=recorder, staff_members=ticked)
         channels = [
             (date(2023, 6, 5), "ไลน์กลุ่มผู้อำนวยการโรงเรียนในสังกัด", 120),
             (date(2023, 6, 12), "ไลน์กลุ่มครูและบุคลากร", 160),
