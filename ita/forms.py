@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User
-from core.forms import DateInput
+from core.forms import DateInput, ThaiDateField, thai_date_formfield
 from core.uploads import ACCEPT_IMAGES
 from ita import framework_schema as schema
 from ita.catalogue import InvalidValue, coerce, read_codes
@@ -84,6 +84,7 @@ class EITCountForm(forms.ModelForm):
     class Meta:
         model = EITCount
         fields = ["date", "channel", "count", "respondents", "note"]
+        formfield_callback = thai_date_formfield
         widgets = {
             "date": DateInput(),
             "respondents": forms.Textarea(attrs={"rows": 3}),
@@ -229,7 +230,7 @@ class DraftRowForm(VersionForm):
         if f.kind == schema.BOOLEAN:
             return forms.BooleanField(required=False)
         if f.kind == schema.DATE:
-            return forms.DateField(required=required, widget=DateInput())
+            return ThaiDateField(required=required)
         if f.kind == schema.INTEGER:
             return forms.IntegerField(required=required, min_value=f.low, max_value=f.high)
         if f.kind == schema.DECIMAL:

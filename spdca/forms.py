@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DateInput
+from core.forms import DateInput, ThaiDateField, thai_date_formfield
 from ita.models import Indicator, Instrument
 from spdca.models import (
     Activity,
@@ -33,6 +33,7 @@ class StageForm(forms.ModelForm):
     class Meta:
         model = Stage
         fields = ["status", "start", "end", "responsible", "notes"]
+        formfield_callback = thai_date_formfield
         widgets = {"start": DateInput(), "end": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, office, **kwargs):
@@ -67,6 +68,7 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["date", "place", "attendees", "minutes"]
+        formfield_callback = thai_date_formfield
         widgets = {
             "date": DateInput(),
             "attendees": forms.Textarea(attrs={"rows": 3}),
@@ -118,6 +120,7 @@ class ActivityForm(forms.ModelForm):
             "success_indicator",
             "is_publicity",
         ]
+        formfield_callback = thai_date_formfield
         widgets = {
             "start": DateInput(),
             "end": DateInput(),
@@ -152,7 +155,7 @@ def _finding_label(finding: Finding) -> str:
 
 class ProgressForm(forms.Form):
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=None)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = ThaiDateField(label=_("Date"))
     percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
     narrative = forms.CharField(
         label=_("What was done"),
