@@ -82,8 +82,11 @@
     group.appendChild(input);
     var button = element("button", "btn btn-outline-secondary" + (small ? " btn-sm" : ""));
     button.type = "button";
+    // "Choose a date: Start", so that each field's button says which field it fills.
+    var label = input.id ? document.querySelector('label[for="' + CSS.escape(input.id) + '"]') : null;
+    var name = label ? label.textContent.replace("*", "").trim() : "";
     button.title = labels.open;
-    button.setAttribute("aria-label", labels.open);
+    button.setAttribute("aria-label", name ? labels.open + ": " + name : labels.open);
     button.setAttribute("aria-haspopup", "dialog");
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", id);
