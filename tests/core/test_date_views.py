@@ -75,10 +75,8 @@ def test_evidence_dated_in_the_wrong_calendar_is_refused(client, assessment, sta
     item = o1(assessment, unit)
     client.force_login(staff_member.user)
     data = {"url": "https://example.go.th/o1", "title": "โครงสร้าง", "document_date": "2565-12-01"}
-    response = client.post(year_url("oit:evidence-add", assessment, "O1"), data)
-    assert "ปี 2565 เป็นปี พ.ศ. แต่วันที่แบบ ปี-เดือน-วัน ต้องใช้ปี ค.ศ. กรุณากรอกเป็น 01/12/2565" in (
-        response.content.decode()
-    )
+    html = client.post(year_url("oit:evidence-add", assessment, "O1"), data).content.decode()
+    assert "ปี 2565 เป็นปี พ.ศ. แต่วันที่แบบ ปี-เดือน-วัน ต้องใช้ปี ค.ศ. กรุณากรอกเป็น 01/12/2565" in html
     assert not Evidence.objects.filter(item=item).exists()
 
 
