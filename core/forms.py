@@ -24,11 +24,12 @@ BE_YEAR_MIN = 2500
 BE_YEAR_MAX = 2700
 
 _TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+# 10052566 too: a phone's number pad (inputmode=numeric) may have no separators at all.
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{2})(\d{2})(\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
 # For the browser only (the server gives the clear message): either order, any of the separators.
 _D, _SEP = "[0-9๐-๙]", r"[\/.\-]"
-INPUT_PATTERN = f"{_D}{{1,2}}{_SEP}{_D}{{1,2}}{_SEP}{_D}{{4}}|{_D}{{4}}{_SEP}{_D}{{1,2}}{_SEP}{_D}{{1,2}}"
+INPUT_PATTERN = f"{_D}{{1,2}}{_SEP}{_D}{{1,2}}{_SEP}{_D}{{4}}|{_D}{{4}}{_SEP}{_D}{{1,2}}{_SEP}{_D}{{1,2}}|{_D}{{8}}"
 
 MESSAGES = {
     "invalid": _("Enter the date as day/month/Buddhist-Era year, e.g. 10/05/2566."),
@@ -61,13 +62,13 @@ def format_be_input(value: dt.date) -> str:
 
 
 def parse_be_date(text: str) -> dt.date:
-    """The date in `text`: `d/m/yyyy` with a BE year (`/`, `-` or `.` between, Thai digits
-    allowed) or ISO `yyyy-mm-dd` with a CE year. Raises ValidationError with a message that says
+    """The date in `text`: `d/m/yyyy` with a BE year (`/`, `-` or `.` between, or `ddmmyyyy`;
+    Thai digits allowed) or ISO `yyyy-mm-dd` with a CE year. Raises ValidationError with a message that says
     what is wrong and how to write it."""
     value = str(text).strip().translate(_TO_ARABIC).replace(" ", "")
     ce_low, ce_high = BE_YEAR_MIN - BE_OFFSET, BE_YEAR_MAX - BE_OFFSET
     if match := _DAY_FIRST.fullmatch(value):
-        day, month, year = (int(part) for part in match.groups())
+        day, month, year = (int(part) for part in match.groups() if part is not None)
         if ce_low <= year <= ce_high:
             suggestion = f"{day:02d}/{month:02d}/{year + BE_OFFSET}"
             raise _error("christian_era", year=year, suggestion=suggestion)

@@ -207,7 +207,7 @@ class DraftRowForm(VersionForm):
                 continue
             field = self._field(f, data)
             field.label = f.label_th
-            if f.kind not in (schema.CHOICE, schema.BOOLEAN, schema.REF):  # a list shows its choices
+            if f.kind not in (schema.CHOICE, schema.BOOLEAN, schema.REF, schema.DATE):  # a list shows its choices
                 field.help_text = _hint(f)
             if f.name in locked:
                 field.disabled = True
@@ -230,7 +230,8 @@ class DraftRowForm(VersionForm):
         if f.kind == schema.BOOLEAN:
             return forms.BooleanField(required=False)
         if f.kind == schema.DATE:
-            return ThaiDateField(required=required)
+            # typed in the Buddhist Era here, unlike the workbook's ISO column
+            return ThaiDateField(required=required, help_text=_("Day/month/Buddhist-Era year, e.g. 10/05/2566"))
         if f.kind == schema.INTEGER:
             return forms.IntegerField(required=required, min_value=f.low, max_value=f.high)
         if f.kind == schema.DECIMAL:

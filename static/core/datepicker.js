@@ -29,7 +29,7 @@
   // The date in the input as the server reads it (BE d/m/yyyy or ISO CE), or null.
   function parse(text) {
     var value = (text || "").replace(/[\u0e50-\u0e59]/g, function (d) { return String(d.charCodeAt(0) - 0x0e50); }).replace(/\s/g, "");
-    var m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
+    var m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value) || /^(\d{2})(\d{2})(\d{4})$/.exec(value);
     var year, month, day;
     if (m) {
       day = +m[1]; month = +m[2]; year = +m[3] - BE;
@@ -228,6 +228,13 @@
       input.focus();
     }
 
+    // What the server reads is shown as it will be kept: 10052566 or 1.5.2566 becomes 10/05/2566.
+    input.addEventListener("change", function () {
+      var date = parse(input.value);
+      if (date && input.value !== typed(date)) { input.value = typed(date); }
+    });
+
+    button.disabled = input.disabled || input.readOnly;
     button.addEventListener("click", function () {
       if (dialog.classList.contains("d-none")) { show(); } else { close(true); }
     });

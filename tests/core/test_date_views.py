@@ -4,12 +4,15 @@ posted as scripts post them (ISO, Christian Era), with the wrong calendar refuse
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.services import audit_record
-from ita.models import EITCount
+from ita.models import EITCount, Framework
+from ita.services import framework_draft_start
 from oit.models import Evidence
 from spdca.models import Meeting
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,24 @@ def test_an_eit_count_in_the_christian_era_is_refused_with_the_fix(client, asses
     assert response.status_code == 400
     assert "ปี 2023 น่าจะเป็นปี ค.ศ. กรุณากรอกปี พ.ศ. เช่น 10/05/2566" in response.content.decode()
     assert not EITCount.objects.exists()
+
+
+def test_the_framework_editor_shows_and_takes_calendar_dates_in_the_buddhist_era(client):
+    editor = UserFactory()
+    editor.user_permissions.add(Permission.objects.get(codename="edit_framework"))
+    draft = framework_draft_start(user=editor, fiscal_year=2570, based_on=Framework.objects.get(fiscal_year=2569))
+    client.force_login(editor)
+    url = reverse("ita:draft-row", args=[2570, "calendar", 0])
+    html = client.get(url).content.decode()
+    assert 'value="01/10/2569"' in html and "YYYY-MM-DD" not in html
+    row = draft.content["calendar"][0]
+    data = {**{k: v for k, v in row.items() if isinstance(v, str)}, "version": draft.version}
+    response = client.post(url, {**data, "start": "01/10/2569", "end": "2026-12-20"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.content["calendar"][0]["start"], draft.content["calendar"][0]["end"]) == ("2026-10-01", "2026-12-20")
+    response = client.post(url, {**data, "version": draft.version, "start": "01/10/2026", "end": "31/12/2569"})
+    assert "ปี 2026 น่าจะเป็นปี ค.ศ. กรุณากรอกปี พ.ศ. เช่น 01/10/2569" in response.content.decode()
 
 
 # --- oit: evidence and assignment -----------------------------------------------------------

@@ -34,6 +34,7 @@ def message(text: str, **kwargs) -> str:
         " 10/05/2566 ",
         "๑๐/๐๕/๒๕๖๖",
         "๑๐/05/๒๕๖๖",
+        "10052566",  # a phone's number pad has no separators
         "2023-05-10",  # ISO in the Christian Era: what tests and scripts post
     ],
 )
@@ -46,8 +47,9 @@ def test_the_leap_day_of_2567_exists_and_that_of_2566_does_not():
     assert message("29/02/2566") == "ไม่มีวันที่นี้ในปฏิทิน: เดือนกุมภาพันธ์ 2566 มี 28 วัน"
 
 
-def test_a_christian_era_year_typed_day_first_is_caught():
-    assert message("10/05/2023") == "ปี 2023 น่าจะเป็นปี ค.ศ. กรุณากรอกปี พ.ศ. เช่น 10/05/2566"
+@pytest.mark.parametrize("text", ["10/05/2023", "10-5-2023", "10052023"])
+def test_a_christian_era_year_typed_day_first_is_caught(text):
+    assert message(text) == "ปี 2023 น่าจะเป็นปี ค.ศ. กรุณากรอกปี พ.ศ. เช่น 10/05/2566"
 
 
 def test_a_buddhist_era_year_in_an_iso_date_is_caught():
@@ -64,7 +66,7 @@ def test_the_edges_of_the_range_are_dates():
     assert ThaiDateField().clean("31/12/2700") == datetime.date(2157, 12, 31)
 
 
-@pytest.mark.parametrize("text", ["10/05/66", "10 พ.ค. 2566", "2566", "abc", "10//05/2566", "1" * 200])
+@pytest.mark.parametrize("text", ["10/05/66", "10 พ.ค. 2566", "2566", "100566", "abc", "10//05/2566", "1" * 200])
 def test_anything_else_asks_for_the_format(text):
     assert message(text) == "กรุณากรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 10/05/2566"
 
@@ -127,7 +129,7 @@ def test_the_pattern_takes_both_forms_and_thai_digits():
     import re
 
     pattern = re.compile(DateInput().attrs["pattern"])
-    for text in ("10/05/2566", "1-5-2566", "๑๐.๐๕.๒๕๖๖", "2023-05-10"):
+    for text in ("10/05/2566", "1-5-2566", "๑๐.๐๕.๒๕๖๖", "10052566", "2023-05-10"):
         assert pattern.fullmatch(text), text
     assert not pattern.fullmatch("10 May 2566")
 
