@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, Invitation, Office, Role, StaffMember, Unit, User
-from core.forms import DateInput
+from core.forms import ThaiDateField
 from core.thai import ThaiCollate
 
 
@@ -109,8 +109,8 @@ class AuditFilterForm(forms.Form):
 
     actor = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
     action = forms.ChoiceField(label=_("Kind"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    start = ThaiDateField(label=_("From"), required=False)
+    end = ThaiDateField(label=_("Until"), required=False)
 
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)

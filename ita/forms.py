@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, StaffMember
-from core.forms import DateInput
+from core.forms import DateInput, ThaiDateField, thai_date_formfield
 from core.uploads import ACCEPT_IMAGES
 from ita import framework_schema as schema
 from ita.catalogue import InvalidValue, coerce, read_codes
@@ -119,6 +119,7 @@ class EITCountForm(forms.ModelForm):
     class Meta:
         model = EITCount
         fields = ["instrument", "date", "channel", "count", "respondents", "note"]
+        formfield_callback = thai_date_formfield
         widgets = {
             "date": DateInput(),
             "respondents": forms.Textarea(attrs={"rows": 3}),
@@ -269,7 +270,7 @@ class DraftRowForm(VersionForm):
                 continue
             field = self._field(f, data)
             field.label = f.label_th
-            if f.kind not in (schema.CHOICE, schema.BOOLEAN, schema.REF):  # a list shows its choices
+            if f.kind not in (schema.CHOICE, schema.BOOLEAN, schema.REF, schema.DATE):  # a list shows its choices
                 field.help_text = _hint(f)
             if f.name in locked:
                 field.disabled = True
@@ -292,7 +293,8 @@ class DraftRowForm(VersionForm):
         if f.kind == schema.BOOLEAN:
             return forms.BooleanField(required=False)
         if f.kind == schema.DATE:
-            return forms.DateField(required=required, widget=DateInput())
+            # typed in the Buddhist Era here, unlike the workbook's ISO column
+            return ThaiDateField(required=required, help_text=_("Day/month/Buddhist-Era year, e.g. 10/05/2566"))
         if f.kind == schema.INTEGER:
             return forms.IntegerField(required=required, min_value=f.low, max_value=f.high)
         if f.kind == schema.DECIMAL:

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User
-from core.forms import DateInput
+from core.forms import ThaiDateField
 from core.thai import format_be_date
 from core.uploads import ACCEPT
 from ita.models import Indicator, Instrument, SubIndicator
@@ -78,7 +78,7 @@ class AssignForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    due_date = ThaiDateField(label=_("Due date"), required=False)
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,9 +112,8 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("File"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
     url = forms.URLField(label=_("…or a link"), required=False, max_length=1000, assume_scheme="https")
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
-    document_date = forms.DateField(
+    document_date = ThaiDateField(
         label=_("Date of the document"),
-        widget=DateInput(),
         help_text=_("The date on the document itself; the ITA checks that it falls in the fiscal year."),
     )
     description = forms.CharField(label=_("Short description"), max_length=500, required=False)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DateInput
+from core.forms import DateInput, ThaiDateField, thai_date_formfield
 from core.uploads import ACCEPT_IMAGES
 from ita.models import Indicator, Instrument
 from spdca.models import (
@@ -56,6 +56,7 @@ class StageForm(VersionedModelForm):
     class Meta:
         model = Stage
         fields = ["status", "start", "end", "responsible", "notes"]
+        formfield_callback = thai_date_formfield
         widgets = {"start": DateInput(), "end": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, office, **kwargs):
@@ -91,6 +92,7 @@ class MeetingForm(VersionedModelForm):
     class Meta:
         model = Meeting
         fields = ["date", "place", "attendees", "minutes"]
+        formfield_callback = thai_date_formfield
         widgets = {
             "date": DateInput(),
             "attendees": forms.Textarea(attrs={"rows": 3}),
@@ -143,6 +145,7 @@ class ActivityForm(VersionedModelForm):
             "success_indicator",
             "is_publicity",
         ]
+        formfield_callback = thai_date_formfield
         widgets = {
             "start": DateInput(),
             "end": DateInput(),
@@ -177,7 +180,7 @@ def _finding_label(finding: Finding) -> str:
 
 class ProgressForm(forms.Form):
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=None)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = ThaiDateField(label=_("Date"))
     percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
     narrative = forms.CharField(
         label=_("What was done"),
@@ -243,6 +246,7 @@ class CommitteeForm(VersionedModelForm):
     class Meta:
         model = Committee
         fields = ["name", "duties", "order_number", "order_date"]
+        formfield_callback = thai_date_formfield
         widgets = {"order_date": DateInput(), "duties": forms.Textarea(attrs={"rows": 3})}
 
 
