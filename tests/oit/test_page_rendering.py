@@ -10,7 +10,7 @@ from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import translation
 
-from oit.forms import CommentForm, ReasonForm, TransitionForm
+from oit.forms import CommentForm, ItemFilterForm, ReasonForm, TransitionForm
 from oit.models import Item
 from oit.selectors import item_row_groups, item_rows
 from tests.factories import MembershipFactory, UnitFactory
@@ -88,6 +88,18 @@ def test_the_note_fields_are_drawn_as_crispy_draws_them(form, language):
         ours = render_to_string("oit/includes/note_form_fields.html", {"form": form})
         crispy = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}").render({"form": form})
     assert parse_html(ours) == parse_html(crispy)
+
+
+@pytest.mark.parametrize("data", [None, {"status": "returned", "overdue": "on"}, {"status": "nonsense", "unit": "x"}])
+def test_the_filter_selects_are_drawn_as_the_widgets_draw_them(assessment, unit, data):
+    if data is not None and "unit" not in data:
+        indicator = assessment.framework.indicators.filter(instrument__kind="OIT").last()
+        data = {**data, "unit": str(unit.pk), "indicator": str(indicator.pk)}
+    UnitFactory(office=assessment.office, name="กลุ่ม <ข>")
+    form = ItemFilterForm(data, assessment=assessment)
+    for name in ("status", "unit", "indicator"):
+        ours = render_to_string("oit/includes/filter_select.html", {"field": form[name]})
+        assert parse_html(ours) == parse_html(str(form[name])), name
 
 
 def test_my_items_query_count_does_not_grow_with_items(client, assessment, staff_member):
