@@ -30,7 +30,14 @@ from oit.forms import (
     WhatIfForm,
 )
 from oit.models import Approval, Evidence, EvidenceRevision, Item, ItemEvent, Publication
-from oit.selectors import evidence_period, item_status_summary, items_out_of_period, mark_out_of_period
+from oit.selectors import (
+    evidence_period,
+    item_row_groups,
+    item_rows,
+    item_status_summary,
+    items_out_of_period,
+    mark_out_of_period,
+)
 
 ITEM_LIST_RELATED = ["definition__sub_indicator__indicator", "unit"]
 REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
@@ -61,16 +68,16 @@ def item_list(request, office_slug, fiscal_year):
     """The assessment's items grouped by indicator and sub-indicator, filtered by the form."""
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year)
     form = ItemFilterForm(request.GET or None, assessment=assessment)
-    items = form.filter(assessment.oit_items.select_related(*ITEM_LIST_RELATED).prefetch_related("assignees"))
+    items = form.filter(assessment.oit_items.all())
     return render(
         request,
         "oit/item_list.html",
         assessment_context(
             assessment,
             membership,
-            items=items,
+            items=items,  # not read by the page, which shows the groups
+            groups=item_row_groups(items, assessment, today=timezone.localdate()),
             form=form,
-            today=timezone.localdate(),
             revisions=[revision for _assessment, revision in revisions_since_opened([assessment])],
             has_previous=assessment.office.assessments.filter(fiscal_year__lt=assessment.fiscal_year).exists(),
         ),
@@ -84,17 +91,16 @@ def item_mine(request, office_slug, fiscal_year):
     mine = Q(assignees=request.user)
     if membership.unit_id:
         mine |= Q(unit_id=membership.unit_id)
-    items = (
-        assessment.oit_items.filter(mine)
-        .distinct()
-        .select_related(*ITEM_LIST_RELATED)
-        .prefetch_related("assignees")
-        .order_by("due_date", "definition__number")
-    )
+    items = assessment.oit_items.filter(mine).distinct().order_by("due_date", "definition__number")
     return render(
         request,
         "oit/item_mine.html",
-        assessment_context(assessment, membership, items=items, today=timezone.localdate()),
+        assessment_context(
+            assessment,
+            membership,
+            items=items,  # not read by the page, which shows the rows
+            rows=item_rows(items, assessment, today=timezone.localdate()),
+        ),
     )
 
 
