@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.services import audit_record
 from ita.models import EITCount, Framework
-from ita.services import framework_draft_start
+from ita.services.frameworks import framework_draft_start
 from oit.models import Evidence
 from spdca.models import Meeting
 from tests.factories import UserFactory
