@@ -2,6 +2,7 @@
 posted as scripts post them (ISO, Christian Era), with the wrong calendar refused and nothing saved."""
 
 import datetime
+import uuid
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -48,14 +49,14 @@ def test_the_office_log_filters_from_a_be_or_an_iso_date(client, admin_member, s
 @pytest.mark.parametrize("typed", ["10/05/2566", "๑๐/๐๕/๒๕๖๖", "2023-05-10"])
 def test_the_committee_counts_eit_on_a_be_or_an_iso_date(client, assessment, committee_member, typed):
     client.force_login(committee_member.user)
-    data = {"date": typed, "channel": "LINE", "count": 5}
+    data = {"date": typed, "channel": "LINE", "count": 5, "token": uuid.uuid4()}
     assert client.post(year_url("ita:eit-add", assessment), data).status_code == 302
     assert EITCount.objects.get().date == MAY_10
 
 
 def test_an_eit_count_in_the_christian_era_is_refused_with_the_fix(client, assessment, committee_member):
     client.force_login(committee_member.user)
-    data = {"date": "10/05/2023", "channel": "LINE", "count": 5}
+    data = {"date": "10/05/2023", "channel": "LINE", "count": 5, "token": uuid.uuid4()}
     response = client.post(year_url("ita:eit-add", assessment), data)
     assert response.status_code == 400
     assert "ปี 2023 น่าจะเป็นปี ค.ศ. กรุณากรอกปี พ.ศ. เช่น 10/05/2566" in response.content.decode()
@@ -116,7 +117,7 @@ def test_the_admin_sets_a_be_due_date(client, assessment, admin_member, staff_me
 @pytest.mark.parametrize("typed", ["10.05.2566", "2023-05-10"])
 def test_the_meeting_takes_a_be_or_an_iso_date(client, assessment, admin_member, typed):
     client.force_login(admin_member.user)
-    data = {"date": typed, "place": "ห้องประชุม"}
+    data = {"date": typed, "place": "ห้องประชุม", "version": 1}
     assert client.post(year_url("spdca:meeting-save", assessment), data).status_code == 302
     assert Meeting.objects.get(assessment=assessment).date == MAY_10
 
@@ -148,7 +149,7 @@ def test_the_english_page_asks_for_the_same_be_date_in_english(client, assessmen
     client.force_login(admin_member.user)
     html = client.get(year_url("spdca:stage-s", assessment)).content.decode()
     assert 'placeholder="dd/mm/yyyy"' in html and "&quot;May&quot;" in html
-    response = client.post(year_url("spdca:meeting-save", assessment), {"date": "10/05/2023", "place": "Room"})
+    response = client.post(year_url("spdca:meeting-save", assessment), {"date": "10/05/2023", "place": "Room", "version": 1})
     assert response.status_code == 400
     assert "The year 2023 looks like a Christian-Era (CE) year. Enter the Buddhist-Era year, e.g. 10/05/2566." in (
         response.content.decode()
