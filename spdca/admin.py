@@ -91,3 +91,10 @@ class CommitteeAdmin(AssessmentAdmin):
     list_display = ["assessment", "name", "order_number", "order_date"]
     exclude = ["order_file"]  # the signed order is uploaded through the office's pages, where it is checked
     inlines = [CommitteeMemberInline]
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(admin.ModelAdmin):
+    list_display = ["committee", "order", "role", "user", "name", "position"]
+    list_filter = ["role"]
+    raw_id_fields = ["committee", "user"]

@@ -149,7 +149,9 @@ def test_the_english_page_asks_for_the_same_be_date_in_english(client, assessmen
     client.force_login(admin_member.user)
     html = client.get(year_url("spdca:stage-s", assessment)).content.decode()
     assert 'placeholder="dd/mm/yyyy"' in html and "&quot;May&quot;" in html
-    response = client.post(year_url("spdca:meeting-save", assessment), {"date": "10/05/2023", "place": "Room", "version": 1})
+    response = client.post(
+        year_url("spdca:meeting-save", assessment), {"date": "10/05/2023", "place": "Room", "version": 1}
+    )
     assert response.status_code == 400
     assert "The year 2023 looks like a Christian-Era (CE) year. Enter the Buddhist-Era year, e.g. 10/05/2566." in (
         response.content.decode()

@@ -149,6 +149,7 @@ def the_year(server, browser, admin, staff, committee) -> None:
     page.fill("#evidence_title", "โครงสร้างหน่วยงาน")
     page.fill("#evidence_document_date", "2023-03-01")
     staff.post("/evidence/")
+    page.fill('form[action$="/submit/"] textarea[name=reason]', "แผนผังตามมาในรอบหน้า")
     staff.post("/submit/")
     shot(page, "03-staff-submitted")
     assert page.locator(".badge.status-submitted").count() >= 1
@@ -166,11 +167,13 @@ def the_year(server, browser, admin, staff, committee) -> None:
     page.fill("#evidence_title", "แผนผังโครงสร้างของกลุ่มงาน")
     page.fill("#evidence_document_date", "2023-03-05")
     staff.post("/evidence/")
+    page.fill('form[action$="/submit/"] textarea[name=reason]', "ครบตามที่คณะกรรมการขอ")
     staff.post("/submit/")
     shot(page, "05-staff-resubmitted")
 
     # The committee approves; the admin publishes.
-    committee.go(item)
+    page = committee.go(item)
+    page.fill('form[action$="/approve/"] textarea[name=reason]', "ตรวจจากหน้าเว็บไซต์แล้ว")
     page = committee.post("/approve/")
     shot(page, "06-committee-approved")
     admin.go(item)
