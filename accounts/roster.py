@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Office, StaffMember, Unit, User
 from accounts.services import _require_admin, audit_record
 from accounts.sheets import StaffRow
-from core.versions import StaleVersionError
+from core.versions import lock_versioned, save_version
 
 FIELDS = ("honorific", "first_name", "last_name", "position", "unit")
 
@@ -70,15 +70,7 @@ def staff_member_create(
 
 def _lock(entry: StaffMember, membership: Membership, expected_version: int | None) -> StaffMember:
     _require_admin(membership, entry.office)
-    locked = StaffMember.objects.select_for_update(of=("self",)).select_related("office").get(pk=entry.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError()
-    return locked
-
-
-def _save(entry: StaffMember, *fields: str) -> None:
-    entry.version += 1
-    entry.save(update_fields=[*fields, "version", "updated_at"])
+    return lock_versioned(StaffMember, entry.pk, expected_version, related=["office"])
 
 
 @transaction.atomic
@@ -100,7 +92,7 @@ def staff_member_update(
     for name in changed:
         setattr(entry, name, values[name])
     entry.full_clean()
-    _save(entry, *changed)
+    save_version(entry, *changed)
     audit_record(
         office=entry.office,
         actor=membership.user,
@@ -121,7 +113,7 @@ def staff_member_deactivate(
     if not entry.is_active:
         return entry
     entry.is_active = False
-    _save(entry, "is_active")
+    save_version(entry, "is_active")
     audit_record(
         office=entry.office,
         actor=membership.user,
@@ -140,7 +132,7 @@ def staff_member_reactivate(
     if entry.is_active:
         return entry
     entry.is_active = True
-    _save(entry, "is_active")
+    save_version(entry, "is_active")
     audit_record(
         office=entry.office,
         actor=membership.user,
@@ -170,7 +162,7 @@ def staff_member_for_user(*, office: Office, user: User, unit: Unit | None = Non
     )
     if entry is not None:
         entry.user = user
-        _save(entry, "user")
+        save_version(entry, "user")
         return entry
     return StaffMember.objects.create(
         office=office,

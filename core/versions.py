@@ -2,6 +2,7 @@
 it showed, and a service refuses a save made from an older one (keeping what was typed)."""
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,23 @@ class StaleVersionError(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(self.message, code="stale")
+
+
+def check_version(current: int, expected_version: int | None) -> None:
+    """Refuse a save made from a form shown before someone else's save (None: not from a form)."""
+    if expected_version is not None and current != expected_version:
+        raise StaleVersionError()
+
+
+def lock_versioned(model: type[models.Model], pk: int, expected_version: int | None, *, related=()) -> models.Model:
+    """The record, re-read and locked for this transaction (its own row only, so nullable joins in
+    `related` work on PostgreSQL); stale if its version moved on."""
+    locked = model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    check_version(locked.version, expected_version)
+    return locked
+
+
+def save_version(obj: models.Model, *fields: str) -> None:
+    """Save `fields` as the record's next version."""
+    obj.version += 1
+    obj.save(update_fields=[*fields, "version", "updated_at"])

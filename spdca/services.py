@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from accounts.models import Membership, User
 from accounts.services import audit_record
 from core.uploads import IMAGES, check_upload
-from core.versions import StaleVersionError
+from core.versions import StaleVersionError, check_version, lock_versioned, save_version
 from ita.hooks import on_carry_over_preview
 from ita.models import Assessment, Indicator
 from oit import services as oit_services
@@ -54,24 +54,6 @@ def _require_admin(membership: Membership, assessment: Assessment) -> None:
 def _audit(membership: Membership, action: str, obj: models.Model, summary: str) -> None:
     """Record a change of the cycle in the office's activity log."""
     audit_record(office=membership.office, actor=membership.user, action=action, summary=summary[:200], obj=obj)
-
-
-def _check_version(current: int, expected_version: int | None) -> None:
-    """Refuse a save made from a form shown before someone else's save (None: not from a form)."""
-    if expected_version is not None and current != expected_version:
-        raise StaleVersionError()
-
-
-def _lock(model: type[models.Model], pk: int, expected_version: int | None):
-    """The record, re-read and locked for this transaction; stale if its version moved on."""
-    locked = model.objects.select_for_update(of=("self",)).get(pk=pk)
-    _check_version(locked.version, expected_version)
-    return locked
-
-
-def _save(obj: models.Model, *fields: str) -> None:
-    obj.version += 1
-    obj.save(update_fields=[*fields, "version", "updated_at"])
 
 
 # --- setting up a new assessment -------------------------------------------------------------
@@ -138,7 +120,7 @@ def stage_update(
     # at once must not both skip the gate.
     stage = Stage.objects.select_for_update(of=("self",)).select_related("assessment__office").get(pk=stage.pk)
     _require_admin(membership, stage.assessment)
-    _check_version(stage.version, expected_version)
+    check_version(stage.version, expected_version)
     if start and end and end < start:
         raise ValidationError(_("The end is before the start."))
     override_reason = override_reason.strip()
@@ -196,7 +178,7 @@ def meeting_save(
     checked = [(upload, check_upload(upload)) for upload in files]
     meeting = Meeting.objects.select_for_update().filter(assessment=assessment).first()
     meeting = meeting or Meeting(assessment=assessment)
-    _check_version(meeting.version, expected_version)
+    check_version(meeting.version, expected_version)
     meeting.date, meeting.place, meeting.attendees, meeting.minutes = date, place, attendees, minutes
     meeting.version += 1
     meeting.save()
@@ -250,9 +232,9 @@ def finding_update(
     instrument = indicator.instrument if indicator is not None else instrument
     if instrument is None:
         raise ValidationError(_("Choose an indicator or an instrument."))
-    locked = _lock(Finding, finding.pk, expected_version)
+    locked = lock_versioned(Finding, finding.pk, expected_version)
     locked.kind, locked.indicator, locked.instrument, locked.text = kind, indicator, instrument, text
-    _save(locked, "kind", "indicator", "instrument", "text")
+    save_version(locked, "kind", "indicator", "instrument", "text")
     _audit(membership, "spdca.finding_changed", locked, text)
     return locked
 
@@ -296,7 +278,7 @@ def activity_update(
     _require_admin(membership, activity.assessment)
     # The form has already changed the caller's copy: the version is read from the locked row.
     current = Activity.objects.select_for_update().values_list("version", flat=True).get(pk=activity.pk)
-    _check_version(current, expected_version)
+    check_version(current, expected_version)
     activity.version = current + 1
     activity.save()
     activity.findings.set(findings)
@@ -375,7 +357,7 @@ def improvement_toggle(*, improvement: Improvement, membership: Membership) -> I
     # From the locked row: two clicks at once must give one change each, not the same one twice.
     improvement = Improvement.objects.select_for_update().get(pk=improvement.pk)
     improvement.done = not improvement.done
-    _save(improvement, "done")
+    save_version(improvement, "done")
     state = "done" if improvement.done else "reopened"
     _audit(membership, "spdca.improvement_done", improvement, f"{state}: {improvement.action}")
     return improvement
@@ -394,9 +376,9 @@ def improvement_update(
 ) -> Improvement:
     """Change an improvement's phase, cause, action or owner."""
     _require_admin(membership, improvement.assessment)
-    locked = _lock(Improvement, improvement.pk, expected_version)
+    locked = lock_versioned(Improvement, improvement.pk, expected_version)
     locked.phase, locked.cause, locked.action, locked.owner = phase, cause, action, owner
-    _save(locked, "phase", "cause", "action", "owner")
+    save_version(locked, "phase", "cause", "action", "owner")
     _audit(membership, "spdca.improvement_changed", locked, locked.action)
     return locked
 
@@ -414,9 +396,9 @@ def lesson_add(*, assessment: Assessment, membership: Membership, text: str) -> 
 def lesson_update(*, lesson: Lesson, membership: Membership, expected_version: int | None, text: str) -> Lesson:
     """Change what a lesson learned says."""
     _require_admin(membership, lesson.assessment)
-    locked = _lock(Lesson, lesson.pk, expected_version)
+    locked = lock_versioned(Lesson, lesson.pk, expected_version)
     locked.text = text
-    _save(locked, "text")
+    save_version(locked, "text")
     _audit(membership, "spdca.lesson_changed", locked, locked.text)
     return locked
 
@@ -475,9 +457,9 @@ def outcome_update(
 ) -> Outcome:
     """Change an outcome of the year."""
     _require_admin(membership, outcome.assessment)
-    locked = _lock(Outcome, outcome.pk, expected_version)
+    locked = lock_versioned(Outcome, outcome.pk, expected_version)
     locked.kind, locked.text = kind, text
-    _save(locked, "kind", "text")
+    save_version(locked, "kind", "text")
     _audit(membership, "spdca.outcome_changed", locked, locked.text)
     return locked
 
@@ -559,7 +541,7 @@ def committee_save(
     _require_admin(membership, assessment)
     checked = check_order_file(order_file) if order_file else None
     committee = _lock_committee(assessment)
-    _check_version(committee.version, expected_version)
+    check_version(committee.version, expected_version)
     committee.name, committee.duties = name, duties
     committee.order_number, committee.order_date = order_number.strip(), order_date
     if checked is not None:
@@ -642,11 +624,11 @@ def committee_member_update(
     assessment = member.committee.assessment
     _require_admin(membership, assessment)
     committee = _lock_committee(assessment)
-    locked = _lock(CommitteeMember, member.pk, expected_version)
+    locked = lock_versioned(CommitteeMember, member.pk, expected_version)
     _check_member(committee, membership, role=role, user=user, name=name, exclude=locked.pk)
     locked.role, locked.user, locked.position = role, user, position.strip()
     locked.honorific, locked.name = ("", "") if user else (honorific.strip(), name.strip())
-    _save(locked, "role", "user", "honorific", "name", "position")
+    save_version(locked, "role", "user", "honorific", "name", "position")
     _audit(membership, "spdca.committee_member_changed", locked, f"{locked.formal_name}: {locked.get_role_display()}")
     return locked
 

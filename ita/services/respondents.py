@@ -20,7 +20,7 @@ from accounts.models import Membership
 from accounts.roster import staff_member_for_user
 from accounts.services import audit_record
 from core.thai import format_be_date
-from core.versions import StaleVersionError
+from core.versions import lock_versioned, save_version
 from ita import iit
 from ita.models import Assessment, EITCount, IITConfirmation, Instrument, RespondentTarget
 from ita.selectors import eit_instruments, survey_window
@@ -55,13 +55,11 @@ def target_update(
     (`StaleVersionError`) and nothing is saved."""
     _require_member(target.assessment, membership)
     _require(membership.is_admin, _("Only the office's administrators set respondent targets."))
-    locked = RespondentTarget.objects.select_for_update(of=("self",)).get(pk=target.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError()
+    locked = lock_versioned(RespondentTarget, target.pk, expected_version)
     target.population = population
     target.required_override = required_override
-    target.version = locked.version + 1
-    target.save(update_fields=["population", "required_override", "version", "updated_at"])
+    target.version = locked.version
+    save_version(target, "population", "required_override")
     audit_record(
         office=membership.office,
         actor=membership.user,
