@@ -18,17 +18,27 @@ class StaleVersionError(ValidationError):
         super().__init__(self.message, code="stale")
 
 
-def check_version(current: int, expected_version: int | None) -> None:
-    """Refuse a save made from a form shown before someone else's save (None: not from a form)."""
+def check_version(
+    current: int, expected_version: int | None, *, error: type[StaleVersionError] = StaleVersionError
+) -> None:
+    """Refuse a save made from a form shown before someone else's save (None: not from a form).
+    A module whose conflict message names the record passes its own subclass as `error`."""
     if expected_version is not None and current != expected_version:
-        raise StaleVersionError()
+        raise error()
 
 
-def lock_versioned(model: type[models.Model], pk: int, expected_version: int | None, *, related=()) -> models.Model:
+def lock_versioned(
+    model: type[models.Model],
+    pk: int,
+    expected_version: int | None,
+    *,
+    related=(),
+    error: type[StaleVersionError] = StaleVersionError,
+) -> models.Model:
     """The record, re-read and locked for this transaction (its own row only, so nullable joins in
     `related` work on PostgreSQL); stale if its version moved on."""
     locked = model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
-    check_version(locked.version, expected_version)
+    check_version(locked.version, expected_version, error=error)
     return locked
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import Membership, Office, Role, Unit
 from accounts.services import audit_record
 from core.uploads import check_upload
-from core.versions import StaleVersionError
+from core.versions import StaleVersionError, lock_versioned, save_version
 from ita.hooks import on_carry_over_preview, on_demo_year
 from ita.mapping import item_lineage
 from ita.models import Assessment, ItemRequirement
@@ -90,8 +90,7 @@ def _carry_assignments(assessment: Assessment, previous: Assessment, *, actor) -
         unit, assignees = holder
         assignees = [user for user in assignees if user.pk in members]
         item.unit = unit
-        item.version += 1
-        item.save(update_fields=["unit", "version", "updated_at"])
+        save_version(item, "unit")
         item.assignees.set(assignees)
         source = ", ".join(old.code for old in link.old)
         names = ", ".join(user.display_name for user in assignees)
@@ -212,15 +211,7 @@ def items_follow_framework(*, framework, revision, added, withdrawn, user) -> No
 
 def _lock(item: Item, expected_version: int | None = None) -> Item:
     """The item, re-read and locked for this transaction; stale if its version moved on."""
-    locked = Item.objects.select_for_update(of=("self",)).select_related("assessment__office").get(pk=item.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleItemError()
-    return locked
-
-
-def _save(item: Item, *fields: str) -> None:
-    item.version += 1
-    item.save(update_fields=[*fields, "version", "updated_at"])
+    return lock_versioned(Item, item.pk, expected_version, related=["assessment__office"], error=StaleItemError)
 
 
 def _event(item: Item, membership: Membership, kind: str, *, to_status: str = "", note: str = "", from_status=None):
@@ -288,7 +279,7 @@ def items_assign(
         _same_office(locked, membership)
         locked.unit = unit
         locked.due_date = due_date
-        _save(locked, "unit", "due_date")
+        save_version(locked, "unit", "due_date")
         locked.assignees.set(assignees)
         note = " · ".join(part for part in (str(unit or ""), names) if part)
         _event(locked, membership, ItemEvent.Kind.ASSIGNED, note=note)
@@ -452,7 +443,7 @@ def _next_number(evidence: Evidence) -> int:
 def _finish_revision(item: Item, membership: Membership, evidence: Evidence, revision: EvidenceRevision) -> None:
     evidence.current = revision
     evidence.save(update_fields=["current", "updated_at"])
-    _save(item)
+    save_version(item)
     label = revision.original_name or revision.url
     _event(item, membership, ItemEvent.Kind.UPLOADED, note=f"{evidence.title} (#{revision.number}: {label})")
 
@@ -471,7 +462,7 @@ def evidence_remove(*, evidence: Evidence, membership: Membership) -> None:
         RequirementCheck.objects.filter(item=item, evidence=evidence).update(
             evidence=None, covered=False, updated_at=timezone.now()
         )
-        _save(item)
+        save_version(item)
         _event(item, membership, ItemEvent.Kind.REMOVED, note=evidence.title)
 
 
@@ -498,7 +489,7 @@ def item_update_contents(
     RequirementCheck.objects.bulk_update(changed, ["covered", "evidence", "updated_at"])
     if description != item.description or changed:
         item.description = description
-        _save(item, "description")
+        save_version(item, "description")
         _event(item, membership, ItemEvent.Kind.EDITED)
     return item
 
@@ -527,7 +518,7 @@ def item_review_checks(*, item: Item, membership: Membership, expected_version: 
             changed.append(check)
     if changed:
         RequirementCheck.objects.bulk_update(changed, ["reviewer_ok", "reviewed_by", "updated_at"])
-        _save(item)
+        save_version(item)
         ticked = sum(1 for check in item.checks.all() if check.pk in ok_ids)
         _event(item, membership, ItemEvent.Kind.CHECKED, note=_("%(n)d requirements confirmed") % {"n": ticked})
     return item
@@ -570,7 +561,7 @@ def item_submit(*, item: Item, membership: Membership, expected_version: int, no
     item.review_round += 1
     item.submitted_at = timezone.now()
     item.submitted_by = membership.user
-    _save(item, "status", "review_round", "submitted_at", "submitted_by")
+    save_version(item, "status", "review_round", "submitted_at", "submitted_by")
     events.item_submitted(item=item, actor=membership)
     return item
 
@@ -586,7 +577,7 @@ def item_return(*, item: Item, membership: Membership, expected_version: int, re
         raise ValidationError(_("Say why the item is returned, so the unit knows what to fix."), code="reason")
     _event(item, membership, ItemEvent.Kind.RETURNED, to_status=Status.RETURNED, note=reason.strip())
     item.status = Status.RETURNED
-    _save(item, "status")
+    save_version(item, "status")
     events.item_returned(item=item, reason=reason.strip(), actor=membership)
     return item
 
@@ -616,11 +607,11 @@ def item_approve(
     needed = item.assessment.office.oit_required_approvals
     if approvals < needed:
         _event(item, membership, ItemEvent.Kind.APPROVAL, note=_join(note, f"{approvals}/{needed}"))
-        _save(item)
+        save_version(item)
         return item
     _event(item, membership, ItemEvent.Kind.APPROVED, to_status=Status.APPROVED, note=note)
     item.status = Status.APPROVED
-    _save(item, "status")
+    save_version(item, "status")
     events.item_approved(item=item, actor=membership)
     return item
 
@@ -637,7 +628,7 @@ def item_publish(*, item: Item, membership: Membership, expected_version: int | 
     publication.revisions.set(current.values_list("current_id", flat=True))
     _event(item, membership, ItemEvent.Kind.PUBLISHED, to_status=Status.PUBLISHED)
     item.status = Status.PUBLISHED
-    _save(item, "status")
+    save_version(item, "status")
     item.assessment.public_changed()
     events.item_published(item=item, actor=membership)
     return publication
@@ -657,7 +648,7 @@ def item_unpublish(*, item: Item, membership: Membership, reason: str, expected_
     )
     _event(item, membership, ItemEvent.Kind.UNPUBLISHED, to_status=Status.RETURNED, note=reason.strip())
     item.status = Status.RETURNED
-    _save(item, "status")
+    save_version(item, "status")
     item.assessment.public_changed()
     events.item_unpublished(item=item, reason=reason.strip(), actor=membership)
     return item
