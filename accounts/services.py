@@ -23,7 +23,7 @@ from accounts.history import describe, related_counts, relation_label, reverse_r
 from accounts.models import AuditEvent, Invitation, Membership, Office, Role, Unit
 from accounts.permissions import is_office_manager
 from accounts.sheets import StaffRow
-from core.versions import StaleVersionError
+from core.versions import check_version, lock_versioned, save_version
 
 User = get_user_model()
 
@@ -365,10 +365,7 @@ def invitation_accept(
     else:  # someone who left comes back, with the role and unit of the invitation
         membership.role, membership.unit, membership.is_active = invitation.role, invitation.unit, True
         membership.deactivated_at = membership.deactivated_by = None
-        membership.version += 1
-        membership.save(
-            update_fields=["role", "unit", "is_active", "deactivated_at", "deactivated_by", "version", "updated_at"]
-        )
+        save_version(membership, "role", "unit", "is_active", "deactivated_at", "deactivated_by")
     _on_the_roster(membership)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
@@ -395,19 +392,18 @@ def _on_the_roster(member: Membership, *, active: bool = True) -> None:
     entry = staff_member_for_user(office=member.office, user=member.user, unit=member.unit)
     if entry.is_active != active:
         entry.is_active = active
-        entry.version += 1
-        entry.save(update_fields=["is_active", "version", "updated_at"])
+        save_version(entry, "is_active")
 
 
 def _lock_member(target: Membership, membership: Membership, expected_version: int | None) -> Membership:
     _require_admin(membership, target.office)
+    # Not `lock_versioned`: it reads through `objects`, which hides the members who left.
     locked = (
         Membership.all_objects.select_for_update(of=("self",))
         .select_related("user", "office", "unit")
         .get(pk=target.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError()
+    check_version(locked.version, expected_version)
     return locked
 
 
@@ -415,11 +411,6 @@ def _refuse_removing_the_last_admin(target: Membership) -> None:
     others = Membership.objects.filter(office_id=target.office_id, role=Role.ADMIN).exclude(pk=target.pk)
     if target.role == Role.ADMIN and target.is_active and not others.exists():
         raise ValidationError(_("The office needs at least one administrator: make someone else one first."))
-
-
-def _save_member(member: Membership, *fields: str) -> None:
-    member.version += 1
-    member.save(update_fields=[*fields, "version", "updated_at"])
 
 
 @transaction.atomic
@@ -438,7 +429,7 @@ def member_update(
         return target
     old_role, old_unit = target.get_role_display(), target.unit
     target.role, target.unit = role, unit
-    _save_member(target, "role", "unit")
+    save_version(target, "role", "unit")
     audit_record(
         office=target.office,
         actor=membership.user,
@@ -470,7 +461,7 @@ def member_deactivate(*, target: Membership, membership: Membership, expected_ve
     target.is_active = False
     target.deactivated_at = timezone.now()
     target.deactivated_by = membership.user
-    _save_member(target, "is_active", "deactivated_at", "deactivated_by")
+    save_version(target, "is_active", "deactivated_at", "deactivated_by")
     _on_the_roster(target, active=False)
     user = target.user
     signs_in_elsewhere = Membership.objects.filter(user=user).exists() or user.is_staff or is_office_manager(user)
@@ -496,7 +487,7 @@ def member_reactivate(*, target: Membership, membership: Membership) -> Membersh
         return target
     target.is_active = True
     target.deactivated_at = target.deactivated_by = None
-    _save_member(target, "is_active", "deactivated_at", "deactivated_by")
+    save_version(target, "is_active", "deactivated_at", "deactivated_by")
     _on_the_roster(target)
     user = target.user
     if not user.is_active:
@@ -620,10 +611,7 @@ def unit_create(*, office: Office, membership: Membership, name: str, short_name
 
 def _lock_unit(unit: Unit, membership: Membership, expected_version: int | None = None) -> Unit:
     _require_admin(membership, unit.office)
-    locked = Unit.objects.select_for_update(of=("self",)).select_related("office").get(pk=unit.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError()
-    return locked
+    return lock_versioned(Unit, unit.pk, expected_version, related=["office"])
 
 
 @transaction.atomic
@@ -637,8 +625,7 @@ def unit_update(
         return unit
     unit.name, unit.short_name = name, short_name
     unit.full_clean()
-    unit.version += 1
-    unit.save(update_fields=["name", "short_name", "version", "updated_at"])
+    save_version(unit, "name", "short_name")
     audit_record(
         office=unit.office,
         actor=membership.user,
