@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.services import audit_record
-from core.versions import StaleVersionError
+from core.versions import StaleVersionError, lock_versioned, save_version
 from ita import catalogue, drafts
 from ita.framework_schema import FRAMEWORK, LISTS, PARTS_BY_NAME, REF, Part
 from ita.hooks import framework_load_hooks, framework_revision_hooks, withdrawal_impacts
@@ -375,12 +375,10 @@ def framework_draft_start(
 
 
 def _lock_draft(draft: FrameworkDraft, expected_version: int | None) -> FrameworkDraft:
-    locked = FrameworkDraft.objects.select_for_update().filter(pk=draft.pk).first()
-    if locked is None:  # published or discarded by another editor meanwhile
-        raise StaleDraftError()
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleDraftError()
-    return locked
+    try:
+        return lock_versioned(FrameworkDraft, draft.pk, expected_version, error=StaleDraftError)
+    except FrameworkDraft.DoesNotExist:  # published or discarded by another editor meanwhile
+        raise StaleDraftError() from None
 
 
 @transaction.atomic
@@ -397,13 +395,12 @@ def framework_draft_save(
             code="year",
         )
     draft.content = content
-    fields = ["content", "version", "updated_by", "updated_at"]
+    draft.updated_by = user
+    fields = ["content", "updated_by"]
     if note is not None:
         draft.note = note
         fields.append("note")
-    draft.version += 1
-    draft.updated_by = user
-    draft.save(update_fields=fields)
+    save_version(draft, *fields)
     audit_record(
         office=None,
         actor=user,
