@@ -6,30 +6,26 @@
 - anyone holding the assessment's public link picks their own name (`iit_link_confirm`): no
   login, while the survey window is open, throttled per client address.
 
-Only that a person took part is recorded, never an answer; once per person and assessment.
+Only that a person took part is recorded, never an answer; once per person and assessment. What
+the staff list counts, the survey window and the link's lookup are read in `ita.selectors`.
 """
 
 import secrets
-from dataclasses import dataclass
 from datetime import date
 
-import segno
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import throttle
 from accounts.models import Membership, StaffMember
 from accounts.services import audit_record
 from core.uploads import check_upload
-from ita.models import Assessment, IITConfirmation, IITLink, Milestone
+from ita.models import Assessment, IITConfirmation, IITLink
+from ita.selectors import window_is_open
 
-# The year's calendar names the IIT and EIT survey window so (as `ita.respondents` reads it).
-WINDOW_MILESTONE = "perception"
 HOUR = 60 * 60
 
 
@@ -38,50 +34,6 @@ class Throttled(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(_("Too many confirmations from this network. Wait an hour and try again."), code="throttled")
-
-
-@dataclass(frozen=True)
-class RosterCount:
-    """The office's active staff list against the IIT confirmations of an assessment."""
-
-    active: int  # active entries: the population when the admin gave none
-    confirmed: int  # active entries that confirmed
-
-    @property
-    def everyone(self) -> bool:
-        return self.active > 0 and self.confirmed >= self.active
-
-    @property
-    def missing(self) -> int:
-        return max(0, self.active - self.confirmed)
-
-
-def roster_count(assessment: Assessment) -> RosterCount:
-    counts = StaffMember.objects.filter(office_id=assessment.office_id, is_active=True).aggregate(
-        active=Count("id", distinct=True),
-        confirmed=Count("id", distinct=True, filter=Q(iit_confirmations__assessment=assessment)),
-    )
-    return RosterCount(active=counts["active"], confirmed=counts["confirmed"])
-
-
-def unconfirmed_entries(assessment: Assessment):
-    """Active entries of the office's staff list who have not confirmed, in Thai name order."""
-    return (
-        StaffMember.objects.filter(office_id=assessment.office_id, is_active=True)
-        .exclude(iit_confirmations__assessment=assessment)
-        .select_related("unit")
-    )
-
-
-def survey_window(assessment: Assessment) -> Milestone | None:
-    return assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
-
-
-def window_is_open(assessment: Assessment, today: date | None = None) -> bool:
-    """Whether today falls in the year's survey window; without one in the calendar, it is closed."""
-    window = survey_window(assessment)
-    today = today or timezone.localdate()
-    return window is not None and window.start <= today <= window.end
 
 
 def record_confirmation(
@@ -207,17 +159,6 @@ def iit_link_close(*, link: IITLink, membership: Membership) -> IITLink:
     return link
 
 
-def link_for_token(token: str) -> IITLink | None:
-    """The open link with this token, or None (a rotated, closed or made-up token)."""
-    if not token or len(token) > IITLink._meta.get_field("token").max_length:
-        return None
-    return (
-        IITLink.objects.select_related("assessment__office", "assessment__framework")
-        .filter(token=token, is_open=True)
-        .first()
-    )
-
-
 @transaction.atomic
 def iit_link_confirm(
     *,
@@ -253,8 +194,3 @@ def iit_link_confirm(
         obj=confirmation,
     )
     return confirmation
-
-
-def qr_svg(url: str) -> str:
-    """The URL as a QR code, inline SVG markup (no script, no style attribute)."""
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, svgclass="iit-qr", lineclass=None)

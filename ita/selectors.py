@@ -1,6 +1,7 @@
 """Reads of the ita app that change nothing: what opening a year would carry over, who edits
 frameworks and what changed in them, what an official result adds up to, and the respondents'
-pace towards their targets. The writes are in ita.services.
+pace towards their targets against the office's staff list (and the IIT public link). The writes
+are in ita.services.
 
 The arithmetic of a result is the year's framework (ita.scoring): indicator scores → instrument
 scores by the indicators' weights → the weighted total → the year's rating with its
@@ -13,11 +14,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.models import Office
-from ita import iit, scoring
+from accounts.models import Office, StaffMember
+from ita import scoring
 from ita.hooks import carry_over_previews
 from ita.mapping import item_lineage
 from ita.models import (
@@ -25,8 +26,10 @@ from ita.models import (
     EITCount,
     Framework,
     FrameworkRevision,
+    IITLink,
     Indicator,
     Instrument,
+    Milestone,
     OfficialResult,
     RatingBand,
     RespondentTarget,
@@ -206,10 +209,66 @@ def eit_instruments(assessment: Assessment) -> list[Instrument]:
     return list(assessment.framework.instruments.filter(kind=Instrument.Kind.EIT).order_by("order", "id"))
 
 
+def survey_milestone(assessment: Assessment) -> Milestone | None:
+    """The year's calendar entry for the IIT and EIT survey; None if it has none."""
+    return assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
+
+
 def survey_window(assessment: Assessment) -> tuple[date, date] | None:
     """First and last day of the year's IIT and EIT survey, from its calendar; None if it has none."""
-    milestone = assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
+    milestone = survey_milestone(assessment)
     return (milestone.start, milestone.end) if milestone else None
+
+
+def window_is_open(assessment: Assessment, today: date | None = None) -> bool:
+    """Whether today falls in the year's survey window; without one in the calendar, it is closed."""
+    window = survey_milestone(assessment)
+    today = today or timezone.localdate()
+    return window is not None and window.start <= today <= window.end
+
+
+@dataclass(frozen=True)
+class RosterCount:
+    """The office's active staff list against the IIT confirmations of an assessment."""
+
+    active: int  # active entries: the population when the admin gave none
+    confirmed: int  # active entries that confirmed
+
+    @property
+    def everyone(self) -> bool:
+        return self.active > 0 and self.confirmed >= self.active
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.active - self.confirmed)
+
+
+def roster_count(assessment: Assessment) -> RosterCount:
+    counts = StaffMember.objects.filter(office_id=assessment.office_id, is_active=True).aggregate(
+        active=Count("id", distinct=True),
+        confirmed=Count("id", distinct=True, filter=Q(iit_confirmations__assessment=assessment)),
+    )
+    return RosterCount(active=counts["active"], confirmed=counts["confirmed"])
+
+
+def unconfirmed_entries(assessment: Assessment):
+    """Active entries of the office's staff list who have not confirmed, in Thai name order."""
+    return (
+        StaffMember.objects.filter(office_id=assessment.office_id, is_active=True)
+        .exclude(iit_confirmations__assessment=assessment)
+        .select_related("unit")
+    )
+
+
+def link_for_token(token: str) -> IITLink | None:
+    """The open IIT confirmation link with this token, or None (a rotated, closed or made-up token)."""
+    if not token or len(token) > IITLink._meta.get_field("token").max_length:
+        return None
+    return (
+        IITLink.objects.select_related("assessment__office", "assessment__framework")
+        .filter(token=token, is_open=True)
+        .first()
+    )
 
 
 @dataclass
@@ -221,7 +280,7 @@ class Progress:
     done: int
     start: date | None
     today: date
-    roster: "iit.RosterCount | None" = None  # IIT: the office's staff list
+    roster: RosterCount | None = None  # IIT: the office's staff list
 
     @property
     def population(self) -> int | None:
@@ -289,8 +348,8 @@ class Progress:
 def respondent_progress(assessment: Assessment, today: date | None = None) -> list[Progress]:
     """IIT and EIT progress of the assessment, in a few queries."""
     today = today or timezone.localdate()
-    roster = iit.roster_count(assessment)
-    window = assessment.framework.milestones.filter(code=WINDOW_MILESTONE).first()
+    roster = roster_count(assessment)
+    window = survey_milestone(assessment)
     done = {
         Instrument.Code.IIT: assessment.iit_confirmations.count(),
     }

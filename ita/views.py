@@ -1,3 +1,4 @@
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -305,16 +306,21 @@ def _render_respondents(request, assessment, membership, status=200, **forms):
 
 def _iit_roster_context(request, assessment, membership, record_form=None) -> dict:
     """The IIT side of the respondents page: the staff list, the names to tick, the public link."""
-    context = {"roster": iit.roster_count(assessment), "window_open": iit.window_is_open(assessment)}
+    context = {"roster": selectors.roster_count(assessment), "window_open": selectors.window_is_open(assessment)}
     if membership.can_review:
-        context["unconfirmed"] = list(iit.unconfirmed_entries(assessment))
+        context["unconfirmed"] = list(selectors.unconfirmed_entries(assessment))
         context["record_form"] = record_form or IITRosterForm(assessment=assessment)
         link = IITLink.objects.filter(assessment=assessment, is_open=True).first()
         context["iit_link"] = link
         if link is not None:
             context["iit_link_url"] = _iit_link_url(request, assessment, link)
-            context["iit_link_qr"] = iit.qr_svg(context["iit_link_url"])
+            context["iit_link_qr"] = _qr_svg(context["iit_link_url"])
     return context
+
+
+def _qr_svg(url: str) -> str:
+    """The URL as a QR code, inline SVG markup (no script, no style attribute)."""
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, svgclass="iit-qr", lineclass=None)
 
 
 def _iit_link_url(request, assessment, link) -> str:
@@ -421,7 +427,7 @@ def iit_link_print(request, office_slug, fiscal_year):
     link = get_object_or_404(IITLink, assessment=assessment, is_open=True)
     url = _iit_link_url(request, assessment, link)
     context = assessment_context(
-        assessment, membership, link=link, url=url, qr=iit.qr_svg(url), window=iit.survey_window(assessment)
+        assessment, membership, link=link, url=url, qr=_qr_svg(url), window=selectors.survey_milestone(assessment)
     )
     return render(request, "ita/respondents_link_print.html", context)
 

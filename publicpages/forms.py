@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffMember
 from core.uploads import ACCEPT_IMAGES
-from ita.iit import unconfirmed_entries
 from ita.models import Assessment
+from ita.selectors import unconfirmed_entries
 
 
 class IITLinkConfirmForm(forms.Form):

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.http import client_ip
-from ita import iit
+from ita import iit, selectors
 from ita.models import Assessment
 from oit.files import revision_response
 from oit.models import EvidenceRevision, Item, Publication
@@ -151,11 +151,11 @@ def iit_confirm(request, office_slug, fiscal_year, token):
     """The public IIT confirmation page, opened from the link or QR code the office posted: a
     person picks their own name and may attach the screenshot of the survey's last page. No login;
     only that the person took part is recorded."""
-    link = iit.link_for_token(token)
+    link = selectors.link_for_token(token)
     if link is None or (link.assessment.office.slug, link.assessment.fiscal_year) != (office_slug, fiscal_year):
         return render(request, "publicpages/iit_closed.html", {"today": timezone.localdate()}, status=404)
     assessment = link.assessment
-    window_open = iit.window_is_open(assessment)
+    window_open = selectors.window_is_open(assessment)
     form = IITLinkConfirmForm(request.POST or None, request.FILES or None, assessment=assessment)
     status = 200
     if request.method == "POST" and window_open and form.is_valid():
@@ -183,9 +183,9 @@ def iit_confirm(request, office_slug, fiscal_year, token):
         "office": assessment.office,
         "assessment": assessment,
         "form": form,
-        "window": iit.survey_window(assessment),
+        "window": selectors.survey_milestone(assessment),
         "window_open": window_open,
-        "roster": iit.roster_count(assessment),
+        "roster": selectors.roster_count(assessment),
         "today": timezone.localdate(),
     }
     return render(request, "publicpages/iit_confirm.html", context, status=status)

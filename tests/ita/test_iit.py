@@ -36,7 +36,7 @@ def iit_progress(assessment) -> selectors.Progress:
 def open_window(assessment) -> None:
     """Put today in the year's survey window, as when the office collects answers."""
     today = datetime.date.today()
-    assessment.framework.milestones.filter(code=iit.WINDOW_MILESTONE).update(
+    assessment.framework.milestones.filter(code=selectors.WINDOW_MILESTONE).update(
         start=today - datetime.timedelta(days=1), end=today + datetime.timedelta(days=1)
     )
 
