@@ -17,7 +17,7 @@ from core.files import private_file_response
 from core.thai import ThaiCollate, fiscal_year_label, fiscal_year_of
 from core.versions import StaleVersionError
 from core.views import error_messages
-from ita import drafts, iit, scoring, selectors, services
+from ita import drafts, scoring, selectors, services
 from ita.access import assessment_context, get_assessment_or_404
 from ita.analysis import office_analysis
 from ita.compare import SIMILAR_ENOUGH, framework_diff, revision_items, similarity
@@ -381,7 +381,7 @@ def iit_record(request, office_slug, fiscal_year):
     form = IITRosterForm(request.POST, assessment=assessment)
     if form.is_valid():
         try:
-            recorded, already = iit.iit_roster_record(
+            recorded, already = services.iit.iit_roster_record(
                 assessment=assessment, membership=membership, staff_members=list(form.cleaned_data["staff"])
             )
         except ValidationError as exc:
@@ -404,7 +404,7 @@ def iit_record(request, office_slug, fiscal_year):
 def iit_link_rotate(request, office_slug, fiscal_year):
     """Open the public confirmation link, or give it a new token so the old one stops working."""
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
-    iit.iit_link_rotate(assessment=assessment, membership=membership)
+    services.iit.iit_link_rotate(assessment=assessment, membership=membership)
     messages.success(request, _("The confirmation link is open. Any earlier link no longer works."))
     return redirect(reverse("ita:respondents", args=[office_slug, fiscal_year]) + "#iit-link")
 
@@ -415,7 +415,7 @@ def iit_link_close(request, office_slug, fiscal_year):
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=[Role.ADMIN])
     link = get_object_or_404(IITLink, assessment=assessment)
     link.assessment = assessment
-    iit.iit_link_close(link=link, membership=membership)
+    services.iit.iit_link_close(link=link, membership=membership)
     messages.success(request, _("The confirmation link is closed."))
     return redirect(reverse("ita:respondents", args=[office_slug, fiscal_year]) + "#iit-link")
 

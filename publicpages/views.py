@@ -21,8 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.http import client_ip
-from ita import iit, selectors
+from ita import selectors
 from ita.models import Assessment
+from ita.services import iit
 from oit.files import revision_response
 from oit.models import EvidenceRevision, Item, Publication
 from publicpages.forms import IITLinkConfirmForm

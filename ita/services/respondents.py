@@ -21,9 +21,9 @@ from accounts.roster import staff_member_for_user
 from accounts.services import audit_record
 from core.thai import format_be_date
 from core.versions import lock_versioned, save_version
-from ita import iit
 from ita.models import Assessment, EITCount, IITConfirmation, Instrument, RespondentTarget
 from ita.selectors import eit_instruments, survey_window
+from ita.services.iit import record_confirmation
 
 TOO_MANY = gettext_lazy(
     "One count can hold at most %(limit_value)s respondents: check the number, or split it by day or channel."
@@ -83,7 +83,7 @@ def iit_confirm(
         if not Membership.objects.filter(office_id=membership.office_id, user=user).exists():
             raise ValidationError(_("That person is not a member of the office."), code="member")
     entry = staff_member_for_user(office=assessment.office, user=user)
-    confirmation = iit.record_confirmation(
+    confirmation = record_confirmation(
         assessment=assessment,
         entry=entry,
         user=user,

@@ -10,9 +10,9 @@ from django.urls import reverse
 from accounts import roster, services
 from accounts.models import AuditEvent, Invitation, StaffMember
 from core.versions import StaleVersionError
-from ita.iit import iit_roster_record
 from ita.models import IITConfirmation
 from ita.services import respondents
+from ita.services.iit import iit_roster_record
 
 pytestmark = pytest.mark.django_db
 

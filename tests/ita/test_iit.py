@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from accounts import roster
 from accounts.models import AuditEvent, StaffMember
-from ita import iit, selectors
+from ita import selectors
 from ita.models import IITConfirmation, IITLink
-from ita.services import respondents
+from ita.services import iit, respondents
 
 pytestmark = pytest.mark.django_db
 

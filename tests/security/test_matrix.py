@@ -22,8 +22,8 @@ from django.urls import reverse
 
 from accounts.models import Invitation, Role
 from accounts.roster import staff_member_create
-from ita.iit import iit_link_rotate
 from ita.services.assessments import assessment_open
+from ita.services.iit import iit_link_rotate
 from ita.services.respondents import eit_count_add, iit_confirm
 from oit.services import item_approve, item_submit
 from reports.models import ReportJob

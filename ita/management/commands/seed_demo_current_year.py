@@ -19,10 +19,10 @@ from django.utils import timezone
 from accounts.models import Membership, Office, Role, User
 from core.thai import fiscal_year_of
 from ita.hooks import demo_year_steps
-from ita.iit import iit_link_rotate
 from ita.models import Framework, FrameworkDraft
 from ita.services.assessments import assessment_open
 from ita.services.frameworks import framework_draft_publish, framework_draft_start
+from ita.services.iit import iit_link_rotate
 
 OFFICE_SLUG = "spm-chanthaburi-trat"
 EDITOR = ("demo-editor", "กรองทอง", "ตรวจกรอบ", "ผู้ดูแลกรอบการประเมิน (ตัวอย่าง)")

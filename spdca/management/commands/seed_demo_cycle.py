@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Office, Role, StaffMember
-from ita.iit import iit_roster_record
 from ita.models import IITConfirmation
+from ita.services.iit import iit_roster_record
 from ita.services.respondents import eit_count_add, iit_confirm
 from ita.services.results import result_enter
 from oit import services as oit_services

@@ -1,6 +1,6 @@
 """IIT confirmations against the office's staff list (`accounts.StaffMember`), three ways:
 
-- a member confirms in the app (`ita.respondents.iit_confirm`);
+- a member confirms in the app (`ita.services.respondents.iit_confirm`);
 - the committee ticks the names of those who sent the screenshot of the survey's last page
   (`iit_roster_record`);
 - anyone holding the assessment's public link picks their own name (`iit_link_confirm`): no
