@@ -19,7 +19,7 @@ def build_respondent_report(job, progress) -> bytes:
                 "assessment": assessment,
                 "office": assessment.office,
                 "progress": respondent_progress(assessment),
-                "confirmations": assessment.iit_confirmations.select_related("user", "recorded_by"),
+                "confirmations": assessment.iit_confirmations.select_related("staff_member", "recorded_by"),
                 "eit_counts": entries,
                 "eit_split": len(eit_instruments(assessment)) > 1,
                 "today": timezone.localdate(),

@@ -1,3 +1,5 @@
+from datetime import date
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -280,8 +282,18 @@ def _target_rows(progress, failed_form):
     return targets
 
 
+def _day_in_window(window: tuple[date, date] | None, today: date) -> date:
+    """The EIT form's default date: today inside the survey window, else the window's nearer end,
+    so that the first save in a closed year is not refused for its date."""
+    if window is None:
+        return today
+    start, end = window
+    return min(max(today, start), end)
+
+
 def _render_respondents(request, assessment, membership, status=200, **forms):
     eit_instruments = selectors.eit_instruments(assessment)
+    window = selectors.survey_window(assessment)
     progress = respondent_progress(assessment)
     confirmations = list(assessment.iit_confirmations.select_related("staff_member", "user", "recorded_by"))
     for p in progress:  # the number needed as progress counts it (IIT: from the staff list)
@@ -294,11 +306,11 @@ def _render_respondents(request, assessment, membership, status=200, **forms):
         my_confirmation=next((c for c in confirmations if c.user_id == membership.user_id), None),
         eit_counts=eit_counts_with_running_total(assessment)[::-1],  # newest first
         eit_split=len(eit_instruments) > 1,
-        survey_window=selectors.survey_window(assessment),
+        survey_window=window,
         targets=_target_rows(progress, forms.get("target_form")),
         confirm_form=forms.get("confirm_form") or IITConfirmForm(),
         eit_form=forms.get("eit_form")
-        or EITCountForm(instruments=eit_instruments, initial={"date": timezone.localdate()}),
+        or EITCountForm(instruments=eit_instruments, initial={"date": _day_in_window(window, timezone.localdate())}),
         **_iit_roster_context(request, assessment, membership, forms.get("record_form")),
     )
     return render(request, "ita/respondents.html", context, status=status)

@@ -13,6 +13,8 @@ from core.versions import StaleVersionError
 from ita.models import IITConfirmation
 from ita.services import respondents
 from ita.services.iit import iit_roster_record
+from tests.factories import MembershipFactory, UnitFactory
+from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +174,18 @@ def test_another_office_cannot_reach_an_entry(client, admin_member, other_office
     client.force_login(other_office_admin.user)
     url = reverse("accounts:roster-detail", args=[other_office_admin.office.slug, entry.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_staff_list_page_query_count_does_not_grow(client, admin_member, unit):
+    def grow():  # people with and without units and accounts, some gone, and more units to choose
+        for n in range(3):
+            other_unit = UnitFactory(office=admin_member.office)
+            add(admin_member, first=f"คนที่{n}", position="ครู", unit=other_unit)
+            gone = add(admin_member, first=f"ย้ายไป{n}")
+            roster.staff_member_deactivate(staff_member=gone, membership=admin_member)
+            member = MembershipFactory(office=admin_member.office, unit=unit)
+            roster.staff_member_for_user(office=admin_member.office, user=member.user, unit=unit)
+
+    add(admin_member, unit=unit)
+    client.force_login(admin_member.user)
+    assert_queries_constant(client, reverse("accounts:roster", args=[admin_member.office.slug]), expected=8, grow=grow)

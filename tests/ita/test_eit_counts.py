@@ -287,6 +287,29 @@ def test_the_page_refuses_a_date_outside_the_window_and_lets_the_admin_give_a_re
     assert "นอกช่วงเก็บข้อมูล: แบบสอบถามกระดาษส่งมาถึงช้า" in client.get(url(assessment)).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("today", "offered"),
+    [
+        (datetime.date(2023, 5, 10), datetime.date(2023, 5, 10)),  # in the window: today
+        (datetime.date(2024, 2, 1), datetime.date(2023, 6, 30)),  # a closed year: the window's last day
+        (datetime.date(2023, 1, 5), datetime.date(2023, 4, 1)),  # before the window: its first day
+    ],
+)
+def test_the_count_form_offers_a_date_inside_the_survey_window(
+    client, assessment, committee_member, monkeypatch, today, offered
+):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+    client.force_login(committee_member.user)
+    page = client.get(url(assessment))
+    shown = f"{offered.day:02}/{offered.month:02}/{offered.year + 543}"  # Buddhist Era
+    assert f'name="date" value="{shown}"' in page.content.decode()
+    if offered > today:
+        return  # the window has not opened: nothing can be counted yet
+    # The first save takes the offered date, by the committee, who may not go outside the window.
+    assert client.post(url(assessment, "ita:eit-add"), form_data(page, date=shown)).status_code == 302
+    assert EITCount.objects.get().date == offered
+
+
 def test_a_year_with_one_eit_shows_no_survey_select(client, assessment, committee_member):
     client.force_login(committee_member.user)
     page = client.get(url(assessment))

@@ -1,11 +1,15 @@
+import datetime
 from urllib.parse import quote
 
 import pytest
 from django.template.defaultfilters import filesizeformat
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from accounts import roster
+from ita.models import IITLink
 from ita.services.assessments import assessment_open
 from oit.models import Item
 from oit.services import evidence_remove
@@ -297,3 +301,40 @@ def test_the_public_page_is_served_when_the_cache_is_down(client, assessment, se
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
     }
     assert client.get(page_url(assessment)).status_code == 200
+
+
+# --- the IIT confirmation link ---------------------------------------------------------------
+
+
+def iit_confirm_url(assessment) -> str:
+    token = IITLink.objects.get(assessment=assessment).token
+    return reverse("public:iit-confirm", args=[assessment.office.slug, assessment.fiscal_year, token])
+
+
+def test_the_iit_confirmation_page_query_count_does_not_grow(client, assessment, admin_member, committee_member):
+    today = datetime.date.today()
+    assessment.framework.milestones.filter(code="perception").update(
+        start=today - datetime.timedelta(days=1), end=today + datetime.timedelta(days=1)
+    )
+    office = assessment.office
+    staff = Client()
+    staff.force_login(admin_member.user)
+    staff.post(reverse("ita:iit-link-rotate", args=[office.slug, assessment.fiscal_year]))
+    staff.force_login(committee_member.user)
+
+    def grow():  # names to choose, names confirmed through the link and ticked by the committee, people gone
+        entries = [
+            roster.staff_member_create(office=office, membership=admin_member, first_name=f"คนที่{n}", unit=unit)
+            for n, unit in enumerate([admin_member.unit, None] * 3)
+        ]
+        for entry in entries[:2]:
+            assert Client().post(iit_confirm_url(assessment), {"staff_member": entry.pk}).status_code == 302
+        ticked = {"staff": [entry.pk for entry in entries[2:4]]}
+        assert (
+            staff.post(reverse("ita:iit-record", args=[office.slug, assessment.fiscal_year]), ticked).status_code == 302
+        )
+        roster.staff_member_deactivate(staff_member=entries[4], membership=admin_member)
+
+    roster.staff_member_create(office=office, membership=admin_member, first_name="สมหญิง")
+    # 7, with the survey window read twice: once to show it, once to tell whether it is open
+    assert_queries_constant(client, iit_confirm_url(assessment), expected=7, grow=grow)

@@ -2,6 +2,8 @@ import datetime
 import io
 import logging
 import re
+import shutil
+import subprocess
 import unicodedata
 
 import pytest
@@ -21,6 +23,7 @@ from oit.models import Item
 from reports import services
 from reports.models import ReportJob
 from reports.tasks import generate_report
+from tests.conftest import unavailable
 from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +331,131 @@ def test_a_refused_request_shows_the_reason(client, assessment, committee_member
     assert [str(message) for message in response.context["messages"]] == [
         gettext("You already have %(count)s reports being made; please wait for one to finish.") % {"count": 0}
     ]
+
+
+# People's text in the committee, the EIT counts and the IIT confirmations: each field holds a
+# Thai tone mark before SARA AM, an emoji and CJK, and reads back whole from the PDF.
+
+HARD_TEXTS = {
+    "committee": "คณะทำงานน้ำใจ ✅ 委員会",
+    "duties": "ตรวจซ้ำทุกค่ำ 🙏 审核",
+    "typed member": "ต่ำต้อย ช่ำชอง 👍 李小龍",
+    "typed position": "หัวหน้ากลุ่มก๋ำ 🇹🇭 한국어",
+    "user member": "น้ำผึ้ง 🐝 王",
+    "user position": "ผู้อำนวยการค๊ำ ★ 日本語",
+    "eit channel": "ไลน์กลุ่มน้ำค้าง 💬 微信群",
+    "eit note": "ซ้ำกับเมื่อวาน ✅ 注",
+    "eit instrument": "แบบวัดภายนอกต่ำสุด 🔍 外部",
+    "iit link": "ส้มตำ 🌶 田中",
+    "iit ticked": "ค้ำจุน 📷 山田",
+}
+
+
+def _split(text: str) -> tuple[str, str]:
+    first, _, last = text.partition(" ")
+    return first, last
+
+
+@pytest.fixture
+def hard_year(client, assessment, admin_member, committee_member, staff_member):
+    """A year whose committee, EIT counts and IIT confirmations hold HARD_TEXTS, entered through
+    the services and pages people use."""
+    from accounts import roster
+    from accounts.models import User
+    from ita.models import IITLink, Instrument
+    from ita.services import respondents
+    from spdca import services as spdca_services
+
+    office, year = assessment.office, assessment.fiscal_year
+    today = datetime.date.today()
+    assessment.framework.milestones.filter(code="perception").update(
+        start=today - datetime.timedelta(days=1), end=today
+    )
+    Instrument.objects.filter(framework=assessment.framework, kind="EIT").update(name_th=HARD_TEXTS["eit instrument"])
+    first, last = _split(HARD_TEXTS["user member"])
+    User.objects.filter(pk=committee_member.user_id).update(
+        honorific="", first_name=first, last_name=last, position=HARD_TEXTS["user position"]
+    )
+    committee_member.user.refresh_from_db()
+    spdca_services.committee_save(
+        assessment=assessment,
+        membership=admin_member,
+        expected_version=1,
+        name=HARD_TEXTS["committee"],
+        duties=HARD_TEXTS["duties"],
+    )
+    spdca_services.committee_member_add(
+        assessment=assessment,
+        membership=admin_member,
+        role="chair",
+        name=HARD_TEXTS["typed member"],
+        position=HARD_TEXTS["typed position"],
+    )
+    spdca_services.committee_member_add(
+        assessment=assessment, membership=admin_member, role="secretary", user=committee_member.user
+    )
+    respondents.eit_count_add(
+        assessment=assessment,
+        membership=committee_member,
+        date=today,
+        channel=HARD_TEXTS["eit channel"],
+        note=HARD_TEXTS["eit note"],
+        count=5,
+    )
+    linked, ticked = (
+        roster.staff_member_create(office=office, membership=admin_member, first_name=f, last_name=last)
+        for f, last in (_split(HARD_TEXTS["iit link"]), _split(HARD_TEXTS["iit ticked"]))
+    )
+    client.force_login(admin_member.user)
+    client.post(reverse("ita:iit-link-rotate", args=[office.slug, year]))
+    token = IITLink.objects.get(assessment=assessment).token
+    public = reverse("public:iit-confirm", args=[office.slug, year, token])
+    assert client.post(public, {"staff_member": linked.pk}).status_code == 302
+    client.force_login(committee_member.user)
+    assert client.post(url(assessment, "ita:iit-record"), {"staff": [ticked.pk]}).status_code == 302
+    assert client.post(url(assessment, "ita:iit-confirm")).status_code == 302  # in the app, for themselves
+    assert assessment.iit_confirmations.count() == 3
+    return assessment
+
+
+def _build(assessment, membership, kind, capture) -> bytes:
+    with capture(execute=True):
+        job = services.report_request(assessment=assessment, membership=membership, kind=kind)
+    job.refresh_from_db()
+    assert (job.status, job.error, job.render_warnings) == ("done", "", [])  # nothing was replaced
+    return job.file.read()
+
+
+def _poppler_text(pdf: bytes, tmp_path) -> str:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        unavailable("pdftotext is not installed: apt-get install poppler-utils")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return nfkc(subprocess.run([pdftotext, "-enc", "UTF-8", path, "-"], capture_output=True, text=True).stdout)
+
+
+COMMITTEE = ["committee", "duties", "typed member", "typed position", "user member", "user position"]
+CHANNELS = ["ยืนยันในระบบ", "คณะกรรมการบันทึกจากรายชื่อ", "ยืนยันผ่านลิงก์สาธารณะ"]  # IITConfirmation.Channel
+
+
+@pytest.mark.parametrize(
+    ("kind", "sources"),
+    [
+        ("annual", [HARD_TEXTS[field] for field in [*COMMITTEE, "eit channel", "eit instrument"]]),
+        (
+            "respondents",
+            [HARD_TEXTS[field] for field in ["eit channel", "eit note", "iit link", "iit ticked", "user member"]]
+            + CHANNELS,
+        ),
+    ],
+)
+def test_peoples_text_in_the_committee_and_the_respondents_reads_back_exactly(
+    hard_year, committee_member, kind, sources, django_capture_on_commit_callbacks, tmp_path
+):
+    pdf = _build(hard_year, committee_member, kind, django_capture_on_commit_callbacks)
+    # Lines end between words or CJK characters, so white space is left out of the comparison.
+    for reader, text in (("pypdf", pdf_text(pdf)), ("pdftotext", _poppler_text(pdf, tmp_path))):
+        flat = re.sub(r"\s", "", text)
+        for source in sources:
+            assert re.sub(r"\s", "", nfkc(source)) in flat, f"{reader}: {source}"

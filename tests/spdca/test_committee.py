@@ -14,6 +14,8 @@ from accounts.models import AuditEvent
 from spdca import services
 from spdca.models import Committee, CommitteeMember
 from spdca.reports import annual_report_context
+from tests.factories import MembershipFactory
+from tests.helpers import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +212,24 @@ def test_another_offices_member_is_not_found(client, assessment, admin_member, o
     member = services.committee_member_add(assessment=assessment, membership=admin_member, role="member", name="ก")
     client.force_login(other_office_admin.user)
     assert client.get(url(assessment, "spdca:committee-member-edit", member.pk)).status_code == 404
+
+
+def test_the_committee_pages_query_counts_do_not_grow(client, assessment, admin_member):
+    def grow():  # users of the office and typed names on the committee, more people to choose from
+        for n in range(3):
+            member = MembershipFactory(office=assessment.office)
+            services.committee_member_add(
+                assessment=assessment, membership=admin_member, role="member", user=member.user
+            )
+            services.committee_member_add(
+                assessment=assessment, membership=admin_member, role="member", honorific="นาง", name=f"กรรมการ{n}"
+            )
+
+    appoint(assessment, admin_member, order_date=datetime.date(2023, 1, 16), order_file=pdf())
+    services.committee_member_add(assessment=assessment, membership=admin_member, role="chair", user=admin_member.user)
+    client.force_login(admin_member.user)
+    assert_queries_constant(client, url(assessment, "spdca:committee"), expected=10, grow=grow)
+    assert_queries_constant(client, url(assessment, "spdca:stage-c"), expected=17, grow=grow)
 
 
 # --- the annual report -----------------------------------------------------------------------
