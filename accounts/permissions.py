@@ -11,12 +11,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from accounts.models import Membership, Role
+from core.thai import ThaiCollate
 
 
 def membership_for(user, office_slug: str) -> Membership | None:
+    """The user's membership of the office, or None. All the user's memberships are read in the same
+    query, because every office page also lists them in the office switcher: the one found carries
+    them as `user_memberships` (in the switcher's order)."""
     if not user.is_authenticated:
         return None
-    return Membership.objects.select_related("office", "unit").filter(user=user, office__slug=office_slug).first()
+    memberships = list(user.memberships.select_related("office", "unit").order_by(ThaiCollate("office__short_name")))
+    membership = next((m for m in memberships if m.office.slug == office_slug), None)
+    if membership is not None:
+        membership.user_memberships = memberships
+    return membership
 
 
 def get_membership_or_404(request: HttpRequest, office_slug: str, *, roles: Iterable[Role] | None = None) -> Membership:

@@ -226,7 +226,7 @@ def test_the_page_query_count_is_constant(client, assessment, committee_member):
             )
 
     client.force_login(committee_member.user)
-    assert_queries_constant(client, url(assessment), expected=20, grow=grow)
+    assert_queries_constant(client, url(assessment), expected=19, grow=grow)
 
 
 def test_eit_counts_show_a_running_total(client, assessment, committee_member):

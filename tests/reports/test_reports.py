@@ -166,7 +166,7 @@ def test_the_list_query_count_is_constant(client, assessment, committee_member):
             ReportJob.objects.create(assessment=assessment, kind="oit-status", requested_by=committee_member.user)
 
     client.force_login(committee_member.user)
-    assert_queries_constant(client, url(assessment, "reports:list"), expected=8, grow=grow)
+    assert_queries_constant(client, url(assessment, "reports:list"), expected=7, grow=grow)
 
 
 def test_the_respondent_report(assessment, committee_member, staff_member, django_capture_on_commit_callbacks):
