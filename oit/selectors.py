@@ -2,16 +2,17 @@
 the score they predict, and evidence dated outside its item's evidence period."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 
 from ita import scoring
 from ita.models import Assessment, ItemDefinition, SubIndicator
-from oit.models import Evidence, Item, ItemEvent
+from oit.models import Approval, Evidence, Item, ItemEvent
 
 STATUSES = list(Item.Status)
 
@@ -125,6 +126,72 @@ def _rows(items: QuerySet[Item], assessment: Assessment, *, today: date) -> tupl
         for item_id, first, last, username in named:
             by_pk[item_id].assignees.append(f"{first} {last}".strip() or username)  # User.display_name
     return rows, keys
+
+
+@dataclass(slots=True)
+class ReviewRow:
+    """What the review queue shows of a submitted or approved item: plain values, one query."""
+
+    pk: int
+    code: str
+    name: str
+    url: str
+    unit: str
+    status: str
+    submitted_by: str
+    submitted_at: datetime | None
+    approval_count: int
+    approved_by_me: bool
+
+
+def review_rows(assessment: Assessment, reviewer) -> tuple[list[ReviewRow], list[ReviewRow]]:
+    """The submitted items, oldest first, and the approved ones, in the item order, in one query:
+    each with its approvals in the current review round and whether `reviewer` gave one."""
+    english = (get_language() or "th").startswith("en")  # as core.i18n.localized decides
+    base = reverse("oit:item-list", args=[assessment.office.slug, assessment.fiscal_year])
+    this_round = Approval.objects.filter(item=OuterRef("pk"), review_round=OuterRef("review_round"))
+    counted = this_round.order_by().values("item").annotate(n=Count("pk")).values("n")
+    values = (
+        assessment.oit_items.filter(status__in=[Item.Status.SUBMITTED, Item.Status.APPROVED])
+        .annotate(
+            approval_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+            approved_by_me=Exists(this_round.filter(reviewer=reviewer)),
+        )
+        .values_list(
+            "pk",
+            "definition__code",
+            "definition__name_th",
+            "definition__name_en",
+            "unit__name",
+            "unit__short_name",
+            "status",
+            "submitted_by__first_name",
+            "submitted_by__last_name",
+            "submitted_by__username",
+            "submitted_at",
+            "approval_count",
+            "approved_by_me",
+        )
+    )
+    rows = []
+    for pk, code, name_th, name_en, unit_name, unit_short, status, first, last, username, at, count, mine in values:
+        rows.append(
+            ReviewRow(
+                pk=pk,
+                code=code,
+                name=(name_en or name_th) if english else name_th,
+                url=f"{base}{code}/",
+                unit=unit_short or unit_name or "",  # Unit.__str__
+                status=status,
+                submitted_by=f"{first} {last}".strip() or (username or ""),  # User.display_name
+                submitted_at=at,
+                approval_count=count,
+                approved_by_me=mine,
+            )
+        )
+    waiting = [row for row in rows if row.status == Item.Status.SUBMITTED]
+    waiting.sort(key=lambda row: (row.submitted_at is None, row.submitted_at or datetime.min))
+    return waiting, [row for row in rows if row.status == Item.Status.APPROVED]
 
 
 @dataclass

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,9 +37,9 @@ from oit.selectors import (
     item_status_summary,
     items_out_of_period,
     mark_out_of_period,
+    review_rows,
 )
 
-ITEM_LIST_RELATED = ["definition__sub_indicator__indicator", "unit"]
 REVIEWERS = [Role.ADMIN, Role.COMMITTEE]
 
 
@@ -108,21 +108,12 @@ def item_mine(request, office_slug, fiscal_year):
 def review_queue(request, office_slug, fiscal_year):
     """Submitted items waiting for the committee, oldest first, and approved items to publish."""
     assessment, membership = get_assessment_or_404(request, office_slug, fiscal_year, roles=REVIEWERS)
-    items = assessment.oit_items.select_related(*ITEM_LIST_RELATED, "submitted_by").annotate(
-        approval_count=Count("approvals", filter=Q(approvals__review_round=F("review_round"))),
-        approved_by_me=Count(
-            "approvals", filter=Q(approvals__review_round=F("review_round"), approvals__reviewer=request.user)
-        ),
-    )
+    waiting, approved = review_rows(assessment, request.user)
     return render(
         request,
         "oit/item_review_queue.html",
         assessment_context(
-            assessment,
-            membership,
-            items=items.filter(status=Item.Status.SUBMITTED).order_by("submitted_at"),
-            approved=items.filter(status=Item.Status.APPROVED),
-            needed=assessment.office.oit_required_approvals,
+            assessment, membership, items=waiting, approved=approved, needed=assessment.office.oit_required_approvals
         ),
     )
 
