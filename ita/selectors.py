@@ -38,6 +38,7 @@ from ita.models import (
 HUNDRED = Decimal(100)
 # The calendar milestone whose dates are the IIT and EIT survey window.
 WINDOW_MILESTONE = "perception"
+UNREAD = object()  # an argument the caller did not give, where None is a value
 
 
 # --- Opening a year ------------------------------------------------------------------------------
@@ -345,14 +346,14 @@ class Progress:
         return "on_track"
 
 
-def respondent_progress(assessment: Assessment, today: date | None = None) -> list[Progress]:
-    """IIT and EIT progress of the assessment, in a few queries."""
+def respondent_progress(assessment: Assessment, today: date | None = None, *, window=UNREAD) -> list[Progress]:
+    """IIT and EIT progress of the assessment, in a few queries (`window`: the survey milestone, or
+    None, when the page has read the calendar already)."""
     today = today or timezone.localdate()
     roster = roster_count(assessment)
-    window = survey_milestone(assessment)
-    done = {
-        Instrument.Code.IIT: assessment.iit_confirmations.count(),
-    }
+    if window is UNREAD:
+        window = survey_milestone(assessment)
+    done = {Instrument.Code.IIT: assessment.iit_confirmations.count()}
     eit_done = dict(assessment.eit_counts.order_by().values_list("instrument").annotate(n=Sum("count")))
     return [
         Progress(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from accounts.models import Membership
 from ita.models import Assessment, Indicator
 from ita.selectors import previous_summary, respondent_progress
 from oit.models import Item
-from spdca.models import Activity, Finding, ProgressUpdate, Stage
+from spdca.models import Activity, Finding, Meeting, ProgressUpdate, Stage
 
 # --- the plan and its coverage ---------------------------------------------------------------
 
@@ -28,13 +28,21 @@ from spdca.models import Activity, Finding, ProgressUpdate, Stage
 def uncovered_findings(assessment: Assessment) -> list[Finding]:
     """Points to develop that no activity of the plan addresses, neither by naming the finding nor
     by working on its indicator."""
+    return list(_uncovered(assessment).select_related("instrument", "indicator"))
+
+
+def _uncovered(assessment: Assessment):
     indicators = Activity.indicators.through.objects.filter(activity__assessment=assessment).values("indicator_id")
-    return list(
-        assessment.findings.filter(kind=Finding.Kind.DEVELOP)
-        .annotate(n=Count("activities"))
-        .filter(n=0)
-        .exclude(indicator_id__in=indicators)
-        .select_related("instrument", "indicator")
+    return assessment.findings.filter(kind=Finding.Kind.DEVELOP, activities=None).exclude(indicator_id__in=indicators)
+
+
+def _unfinished_count(assessment: Assessment) -> int:
+    """Activities whose latest progress update is below 100 % (or that have none)."""
+    latest = ProgressUpdate.objects.filter(activity=OuterRef("pk")).order_by("-date", "-id").values("percent")[:1]
+    return (
+        assessment.activities.annotate(latest_percent=Subquery(latest))
+        .filter(Q(latest_percent__lt=100) | Q(latest_percent=None))
+        .count()
     )
 
 
@@ -73,7 +81,7 @@ def gate_problems(stage: Stage) -> list[str]:
 
 def _gate_s(assessment: Assessment) -> list[str]:
     problems = []
-    if not hasattr(assessment, "analysis_meeting"):
+    if not Meeting.objects.filter(assessment=assessment).exists():
         problems.append(_("The analysis meeting is not recorded."))
     if not assessment.findings.filter(kind=Finding.Kind.DEVELOP).exists():
         problems.append(_("No point to develop has been recorded."))
@@ -84,16 +92,16 @@ def _gate_p(assessment: Assessment) -> list[str]:
     problems = []
     if not assessment.activities.exists():
         problems.append(_("The plan has no activity."))
-    uncovered = uncovered_findings(assessment)
+    uncovered = _uncovered(assessment).count()
     if uncovered:
-        problems.append(_("%(count)d points to develop have no activity.") % {"count": len(uncovered)})
+        problems.append(_("%(count)d points to develop have no activity.") % {"count": uncovered})
     return problems
 
 
 def _gate_d(assessment: Assessment) -> list[str]:
-    unfinished = [activity for activity in activities_with_progress(assessment) if activity.percent < 100]
+    unfinished = _unfinished_count(assessment)
     if unfinished:
-        return [_("%(count)d activities are not complete.") % {"count": len(unfinished)}]
+        return [_("%(count)d activities are not complete.") % {"count": unfinished}]
     return []
 
 

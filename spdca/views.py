@@ -17,7 +17,7 @@ from core.thai import format_be_date
 from core.versions import StaleVersionError
 from core.views import error_messages
 from ita.access import assessment_context, get_assessment_or_404
-from ita.selectors import respondent_progress
+from ita.selectors import WINDOW_MILESTONE, respondent_progress
 from oit.selectors import item_status_summary
 from spdca import selectors, services
 from spdca.forms import (
@@ -141,14 +141,16 @@ def dashboard(request, office_slug, fiscal_year):
         membership,
         milestones=milestones,
         summary=item_status_summary(assessment),
-        progress=respondent_progress(assessment, today),
-        stages=_stages(assessment, today),
+        progress=respondent_progress(
+            assessment, today, window=next((m for m in milestones if m.code == WINDOW_MILESTONE), None)
+        ),
+        stages=_stages(assessment, today, with_responsible=False),
     )
     return render(request, "spdca/assessment_dashboard.html", context)
 
 
-def _stages(assessment, today) -> list[Stage]:
-    stages = list(assessment.stages.prefetch_related("responsible"))
+def _stages(assessment, today, *, with_responsible: bool = True) -> list[Stage]:
+    stages = list(assessment.stages.prefetch_related("responsible") if with_responsible else assessment.stages.all())
     for stage in stages:
         stage.assessment = assessment
         stage.late = stage.is_late(today)

@@ -204,7 +204,7 @@ def test_the_cycle_page_query_count_is_constant(client, assessment, admin_member
         Meeting.objects.create(assessment=assessment, date=datetime.date(2023, 5, 10), place="x")
 
     client.force_login(admin_member.user)
-    assert_queries_constant(client, url(assessment, "spdca:cycle"), expected=22, grow=grow)
+    assert_queries_constant(client, url(assessment, "spdca:cycle"), expected=21, grow=grow)
 
 
 def test_the_cycle_page_opens_one_stage_form_when_asked(client, assessment, admin_member, staff_member):
@@ -349,3 +349,32 @@ def test_the_meeting_with_its_attachments(client, assessment, admin_member, staf
     client.force_login(admin_member.user)
     assert client.post(url(assessment, "spdca:meeting-save"), bad).status_code == 400
     assert meeting.files.count() == 1
+
+
+def test_the_gates_count_what_the_pages_list(assessment, admin_member, unit):
+    """The gates count in the database what the plan pages list; the two must agree."""
+    with translation.override("en"):
+        assert selectors.gate_problems(stage(assessment, "S")) == [
+            "The analysis meeting is not recorded.",
+            "No point to develop has been recorded.",
+        ]
+        Meeting.objects.create(assessment=assessment, date=datetime.date(2023, 5, 10), place="ห้องประชุมปันสุข")
+        five, six, nine = (develop(assessment, admin_member, n) for n in (5, 6, 9))
+        assert selectors.gate_problems(stage(assessment, "S")) == []
+
+        named_twice = an_activity(assessment, unit=unit)
+        named_twice.findings.add(five)
+        an_activity(assessment, title="อีกกิจกรรม").findings.add(five)
+        by_indicator = an_activity(assessment, title="ตัวชี้วัด")
+        by_indicator.indicators.add(six.indicator)
+        assert selectors.uncovered_findings(assessment) == [nine]
+        assert selectors.gate_problems(stage(assessment, "P")) == ["1 points to develop have no activity."]
+
+        # Only the latest update counts: 100 % and then 80 % is not complete; none at all is not either.
+        day = datetime.date(2023, 3, 1)
+        services.progress_add(activity=named_twice, membership=admin_member, date=day, percent=100)
+        services.progress_add(activity=by_indicator, membership=admin_member, date=day, percent=100)
+        services.progress_add(activity=by_indicator, membership=admin_member, date=day.replace(day=2), percent=80)
+        unfinished = [a for a in selectors.activities_with_progress(assessment) if a.percent < 100]
+        assert len(unfinished) == 2
+        assert selectors.gate_problems(stage(assessment, "D")) == ["2 activities are not complete."]

@@ -44,7 +44,7 @@ def test_the_dashboard_query_count_does_not_grow_with_data(client, assessment, s
             assessment_open(office=admin.office, framework=framework_2565, user=admin.user)
 
     client.force_login(staff_member.user)
-    assert_queries_constant(client, dashboard_url(assessment), expected=17, grow=grow)
+    assert_queries_constant(client, dashboard_url(assessment), expected=14, grow=grow)
 
 
 def report_text_url(assessment):
