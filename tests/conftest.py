@@ -2,7 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 
 from accounts.models import Role
@@ -22,8 +22,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached pages of an earlier test (SQLite reuses primary keys after a rollback) must not show."""
+    """Cached pages of an earlier test (SQLite reuses primary keys after a rollback) must not show,
+    and each test draws its page fragments itself."""
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)
