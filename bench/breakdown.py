@@ -7,8 +7,10 @@ bench/pages.py, as an office admin (the trivial and public pages anonymously).
 Production settings as bench/pages.py sets them (DEBUG off, so templates come from the cached
 loader). Each page is asked for once to warm the caches, then RUNS times; medians are shown. On a
 busy machine wall times swing with the other work, while the process's own CPU time (`process_time`)
-hardly does: compare pages and commits by it. With --cprofile each page is profiled and its top
-functions printed.
+hardly does: compare pages and commits by it. "Python calls" is the number of Python function
+calls a request makes (counted by cProfile over five requests), which does not move with the load of
+the machine at all: the steadiest way to compare two commits. With --cprofile each page is
+profiled and its top functions printed.
 """
 
 import cProfile
@@ -41,8 +43,11 @@ def main() -> None:
     admin = Membership.objects.get(office__slug=slug, role=Role.ADMIN).user
     signed_in_client, anonymous = Client(), Client()
     signed_in_client.force_login(admin)
-    print("| page | queries (without BEGIN, COMMIT) | wall (ms) | database (ms) | CPU (ms) | CPU ÷ trivial CPU |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| page | queries (without BEGIN, COMMIT) | wall (ms) | database (ms) | CPU (ms) | CPU ÷ trivial CPU "
+        "| Python calls |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
     trivial_cpu = None
     for label, path, signed_in in PAGES:
         if args and label not in args and trivial_cpu is not None:
@@ -72,7 +77,14 @@ def main() -> None:
             counts.append(spent[1])
         total, db, own = (statistics.median(values) * 1000 for values in (totals, in_db, cpu))
         trivial_cpu = trivial_cpu or own
-        print(f"| {label} | {counts[0]} | {total:.1f} | {db:.1f} | {own:.1f} | {own / trivial_cpu:.1f}× |")
+        counter = cProfile.Profile()
+        counter.enable()
+        for _ in range(5):
+            client.get(url)
+        counter.disable()
+        calls = pstats.Stats(counter).total_calls / 5
+        ratio = own / trivial_cpu
+        print(f"| {label} | {counts[0]} | {total:.1f} | {db:.1f} | {own:.1f} | {ratio:.1f}× | {calls:,.0f} |")
         if profile:
             profiler = cProfile.Profile()
             profiler.enable()
