@@ -262,8 +262,18 @@ def _render_detail(request, item: Item, membership: Membership, status: int = 20
     assignee_ids = {user.pk for user in assignees}
     withdrawn = item.definition.withdrawn_in is not None
     can_edit = item.can_edit(membership, assignee_ids) and item.is_editable and not withdrawn
-    approvals = list(Approval.objects.filter(item=item, review_round=item.review_round).select_related("reviewer"))
-    live = Publication.objects.filter(item=item, withdrawn_at__isnull=True).first()
+    # Approvals count only while the item is under review; a live publication exists only while it
+    # is published (publishing and unpublishing change both together).
+    approvals = (
+        list(Approval.objects.filter(item=item, review_round=item.review_round).select_related("reviewer"))
+        if item.status in (Item.Status.SUBMITTED, Item.Status.APPROVED)
+        else []
+    )
+    live = (
+        Publication.objects.filter(item=item, withdrawn_at__isnull=True).first()
+        if item.status == Item.Status.PUBLISHED
+        else None
+    )
     events = list(item.events.select_related("actor"))
     version = {"version": item.version}
     context = assessment_context(

@@ -110,7 +110,7 @@ def _gate_c(assessment: Assessment) -> list[str]:
     open_items = assessment.oit_items.exclude(status__in=Item.PASSED).count()
     if open_items:
         problems.append(_("%(count)d OIT items are not approved.") % {"count": open_items})
-    for progress in respondent_progress(assessment):
+    for progress in respondent_progress(assessment, window=None):  # whether reached: the window plays no part
         if not progress.reached:
             problems.append(
                 _("%(code)s respondents: %(done)d of %(required)s.")
@@ -188,7 +188,7 @@ class OutcomeHint:
 
 def outcome_hints(assessment: Assessment) -> list[OutcomeHint]:
     hints = []
-    for progress in respondent_progress(assessment):
+    for progress in respondent_progress(assessment, window=None):  # whether reached: the window plays no part
         hints.append(
             OutcomeHint(
                 _("%(code)s respondents: %(done)d of the %(required)s required.")
@@ -313,7 +313,7 @@ def annual_report_problems(assessment: Assessment) -> list[Problem]:
         elif work.status != Stage.Status.DONE:
             for problem in work.problems:
                 problems.append(Problem(f"{label}: {problem}", url))
-    for progress in respondent_progress(assessment):
+    for progress in respondent_progress(assessment, window=None):  # whether reached: the window plays no part
         if not progress.reached:
             problems.append(
                 Problem(

@@ -307,7 +307,33 @@ def test_the_detail_query_count_is_constant(client, assessment, staff_member, co
         )
 
     client.force_login(staff_member.user)
-    assert_queries_constant(client, item_url(item), expected=15, grow=grow)
+    assert_queries_constant(client, item_url(item), expected=13, grow=grow)  # a draft: no approvals, no publication
+
+
+def test_the_detail_query_count_is_constant_in_review_and_published(
+    client, assessment, staff_member, committee_member, admin_member
+):
+    assessment.office.oit_required_approvals = 3
+    assessment.office.save()
+    item = submitted(o1(assessment), staff_member)
+    reviewers = [committee_member, admin_member, MembershipFactory(office=assessment.office, role=Role.COMMITTEE)]
+
+    def approve(reviewer):
+        current = Item.objects.get(pk=item.pk)
+        services.item_approve(item=current, membership=reviewer, expected_version=current.version, reason="ตรวจแล้ว")
+
+    approve(reviewers[0])
+    client.force_login(staff_member.user)
+    assert_queries_constant(client, item_url(item), expected=13, grow=lambda: approve(reviewers[1]))
+    approve(reviewers[2])
+    current = Item.objects.get(pk=item.pk)
+    services.item_publish(item=current, membership=admin_member, expected_version=current.version)
+
+    def comment():
+        for n in range(3):
+            services.item_comment(item=item, membership=committee_member, text=f"ความเห็น {n} 👍")
+
+    assert_queries_constant(client, item_url(item), expected=14, grow=comment)
 
 
 def test_uploading_a_file_through_the_page(client, assessment, staff_member):

@@ -204,7 +204,7 @@ def test_the_cycle_page_query_count_is_constant(client, assessment, admin_member
         Meeting.objects.create(assessment=assessment, date=datetime.date(2023, 5, 10), place="x")
 
     client.force_login(admin_member.user)
-    assert_queries_constant(client, url(assessment, "spdca:cycle"), expected=21, grow=grow)
+    assert_queries_constant(client, url(assessment, "spdca:cycle"), expected=20, grow=grow)
 
 
 def test_the_cycle_page_opens_one_stage_form_when_asked(client, assessment, admin_member, staff_member):

@@ -338,3 +338,32 @@ def test_the_cycle_is_not_changed_by_get(client, assessment, admin_member, name)
     expected = 200 if name.endswith("-edit") else 405  # the edit pages show their form
     assert client.get(url).status_code == expected
     assert not CHANGES[name][3](assessment, obj)
+
+
+def test_the_drawn_tabs_and_status_table_follow_role_name_language_and_counts(
+    client, assessment, staff_member, committee_member, admin_member
+):
+    """The header, tabs and status table are kept drawn under what they show: each change shows at once."""
+    review = reverse("oit:review-queue", args=[assessment.office.slug, assessment.fiscal_year])
+    client.force_login(committee_member.user)
+    page = client.get(dashboard_url(assessment)).content.decode()
+    assert review in page and assessment.office.name in page
+    client.force_login(staff_member.user)
+    page = client.get(dashboard_url(assessment)).content.decode()
+    assert review not in page  # same office, year and tab: the role is part of the key
+    office = assessment.office
+    office.name = "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาทดสอบ 🏫"
+    office.save()
+    page = client.get(dashboard_url(assessment)).content.decode()
+    assert office.name in page
+
+    def table(html):
+        return html[html.index("table-status") : html.index("</table>")]
+
+    Item.objects.filter(assessment=assessment, definition__code="O1").update(status=Item.Status.PUBLISHED)
+    after = client.get(dashboard_url(assessment)).content.decode()
+    assert table(after) != table(page)
+    assert '<td class="num">1</td>' in table(after)  # the one published item, in its sub-indicator's row
+    client.cookies["django_language"] = "en"
+    page = client.get(dashboard_url(assessment)).content.decode()
+    assert "Overview" in page and "Published" in page
