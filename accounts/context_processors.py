@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from core.thai import ThaiCollate
+from core.thai import thai_sort_key
 
 
 def memberships(request):
@@ -9,6 +9,7 @@ def memberships(request):
     def load():
         if not request.user.is_authenticated:
             return []
-        return list(request.user.memberships.select_related("office").order_by(ThaiCollate("office__short_name")))
+        memberships = request.user.memberships.select_related("office")
+        return sorted(memberships, key=lambda m: thai_sort_key(m.office.short_name))
 
     return {"user_memberships": SimpleLazyObject(load)}

@@ -11,16 +11,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from accounts.models import Membership, Role
-from core.thai import ThaiCollate
+from core.thai import thai_sort_key
 
 
 def membership_for(user, office_slug: str) -> Membership | None:
     """The user's membership of the office, or None. All the user's memberships are read in the same
     query, because every office page also lists them in the office switcher: the one found carries
-    them as `user_memberships` (in the switcher's order)."""
+    them as `user_memberships`, in Thai order of the offices' short names (as the switcher shows
+    them; a person belongs to a handful of offices, so they are sorted here, not in SQL)."""
     if not user.is_authenticated:
         return None
-    memberships = list(user.memberships.select_related("office", "unit").order_by(ThaiCollate("office__short_name")))
+    memberships = sorted(
+        user.memberships.select_related("office", "unit"), key=lambda m: thai_sort_key(m.office.short_name)
+    )
     membership = next((m for m in memberships if m.office.slug == office_slug), None)
     if membership is not None:
         membership.user_memberships = memberships

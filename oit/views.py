@@ -78,7 +78,10 @@ def item_list(request, office_slug, fiscal_year):
             items=items,  # not read by the page, which shows the groups
             groups=item_row_groups(items, assessment, today=timezone.localdate()),
             form=form,
-            revisions=[revision for _assessment, revision in revisions_since_opened([assessment])],
+            # A framework that was never revised (revision 1) has no revisions to tell of.
+            revisions=[revision for _assessment, revision in revisions_since_opened([assessment])]
+            if assessment.framework.revision > 1
+            else [],
             has_previous=assessment.office.assessments.filter(fiscal_year__lt=assessment.fiscal_year).exists(),
         ),
     )

@@ -220,6 +220,7 @@ def test_the_editor_adds_removes_and_confirms_in_thai(client, editor, framework,
     office = year_2569.office
     html = client.get(reverse("oit:item-list", args=[office.slug, 2569])).content.decode()
     assert f"O{count + 1}" in html
+    assert NOTE in html  # the office opened the year before the revision: the list tells of it
     assert reverse("oit:item-detail", args=[office.slug, 2569, "O2"]) not in html
     html = client.get(reverse("oit:item-detail", args=[office.slug, 2569, "O2"])).content.decode()
     assert "ถอนออกจากกรอบการประเมิน" in html  # the withdrawn item's page and history stay
