@@ -54,3 +54,27 @@ def send_password_reset_email(*, user, base_url: str, office=None) -> None:
             None,
             user.email,
         )
+
+
+def send_email_change_emails(*, user, email: str, base_url: str) -> None:
+    """The link that confirms a new address goes to that address; the current address, if any,
+    only hears that a change was asked for (no link), so its owner can act if it was not them."""
+    from accounts.services import email_change_token  # services enqueue the task that calls this
+
+    token = email_change_token(user=user, email=email)
+    context = {
+        "user": user,
+        "email": email,
+        "link": base_url.rstrip("/") + reverse("accounts:email-confirm", args=[token]),
+        "days": settings.EMAIL_CHANGE_MAX_AGE_DAYS,
+    }
+    _send("accounts/email/email_change", context, email)
+    if user.email:
+        _send("accounts/email/email_change_notice", context, user.email)
+
+
+def _send(template: str, context: dict, to: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [to])

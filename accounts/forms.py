@@ -177,8 +177,8 @@ class InvitationAcceptForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    """One's own details. A new e-mail address needs the current password: it is where
-    password-reset links go."""
+    """One's own details. A new e-mail address needs the current password, and takes effect only
+    once confirmed from the link sent to it: it is where password-reset links go."""
 
     current_password = forms.CharField(
         label=_("Current password"),
@@ -205,6 +205,11 @@ class ProfileForm(forms.ModelForm):
         self.request = request
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        # An address once given can only be replaced by another confirmed one, never removed.
+        self.fields["email"].required = bool(self.instance.email)
+        self.fields["email"].help_text = _(
+            "A new address takes effect once you open the link e-mailed to it; until then, the current one is used."
+        )
 
     def clean_email(self):
         email = self.cleaned_data["email"]

@@ -17,8 +17,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from accounts import throttle
 from accounts.history import describe, related_counts, relation_label, reverse_relations
 from accounts.models import AuditEvent, Invitation, Membership, Office, Role, Unit
 from accounts.permissions import is_office_manager
@@ -721,12 +723,13 @@ def unit_delete(*, unit: Unit, membership: Membership) -> None:
 
 # --- one's own account ----------------------------------------------------------------------
 
-PROFILE_FIELDS = ("honorific", "first_name", "last_name", "position", "phone", "email")
+# The e-mail address is not among them: a new one waits for its owner to confirm it (below).
+PROFILE_FIELDS = ("honorific", "first_name", "last_name", "position", "phone")
 
 
 @transaction.atomic
 def user_profile_update(*, user, **values):
-    """The person's own name, honorific, position (printed in documents), phone and e-mail."""
+    """The person's own name, honorific, position (printed in documents) and phone."""
     user = User.objects.select_for_update().get(pk=user.pk)
     changed = _changed(user, PROFILE_FIELDS, values)
     for name in changed:
@@ -758,3 +761,113 @@ def user_password_changed(*, user, how: str) -> None:
         summary=_("%(name)s set a new password") % {"name": user.display_name},
         obj=user,
     )
+
+
+# --- one's own e-mail address ---------------------------------------------------------------
+#
+# The address is where password-reset links and notifications go, so a new one takes effect only
+# once its owner opens the link sent to it while signed in as the account that asked. The pending
+# address travels in the signed link rather than in a column: the link holds the account, the new
+# address and a check made from the current address and password, so it stops working once
+# either changes (as Django's password-reset tokens do), which also makes it work only once.
+
+EMAIL_CHANGE_SALT = "accounts.email-change"
+
+
+class EmailChangeError(Exception):
+    """A confirmation link that cannot be used, and why: invalid, expired, other-user, used,
+    stale (the address or password changed since) or taken (another account has the address)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _email_change_check(user) -> str:
+    return salted_hmac(EMAIL_CHANGE_SALT, f"{user.pk}|{user.password}|{user.email}", algorithm="sha256").hexdigest()
+
+
+def email_change_token(*, user, email: str) -> str:
+    """The signed, timestamped value in the link that confirms `email` for `user`."""
+    data = {"u": user.pk, "e": email, "c": _email_change_check(user)}
+    return signing.dumps(data, salt=EMAIL_CHANGE_SALT, compress=True)
+
+
+def email_change_read(*, token: str, user) -> str:
+    """The new address a confirmation link holds for `user`, or EmailChangeError saying why the
+    link cannot be used."""
+    from django.conf import settings
+
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.EMAIL_CHANGE_MAX_AGE_DAYS * 24 * 60 * 60)
+    except signing.SignatureExpired:
+        raise EmailChangeError("expired") from None
+    except signing.BadSignature:
+        raise EmailChangeError("invalid") from None
+    if not (isinstance(data, dict) and isinstance(data.get("e"), str) and isinstance(data.get("c"), str)):
+        raise EmailChangeError("invalid")
+    if data.get("u") != user.pk:
+        raise EmailChangeError("other-user")
+    email = data["e"]
+    if user.email.lower() == email.lower():
+        raise EmailChangeError("used")
+    if not constant_time_compare(data["c"], _email_change_check(user)):
+        raise EmailChangeError("stale")
+    if _email_taken(email, user):
+        raise EmailChangeError("taken")
+    return email
+
+
+def _email_taken(email: str, user) -> bool:
+    """Invitations and reset links find an account by its address: it must be one account's."""
+    return User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+
+
+def _audit_own(user, *, action: str, summary: str, data: dict) -> None:
+    """One event in the log of each office the person belongs to, or a site-wide one if none."""
+    offices = list(Office.objects.filter(pk__in=Membership.objects.filter(user=user).values("office_id")))
+    for office in offices or [None]:
+        audit_record(office=office, actor=user, action=action, summary=summary, obj=user, data=data)
+
+
+@transaction.atomic
+def user_email_change_request(*, user, email: str, base_url: str) -> None:
+    """E-mail a confirmation link to the new address and a notice (without a link) to the current
+    one; the account keeps its address until the link is used (`user_email_confirm`)."""
+    from django.conf import settings
+
+    from accounts.tasks import send_email_change  # tasks import services
+
+    user = User.objects.select_for_update().get(pk=user.pk)  # the address as stored, not as a form left it
+    if _email_taken(email, user):
+        raise ValidationError(_("Another account uses this e-mail address."))
+    if not throttle.allow("email-change", str(user.pk), limit=settings.EMAIL_CHANGE_PER_HOUR, seconds=60 * 60):
+        raise ValidationError(
+            _("Too many changes of e-mail address were asked for. Try again in an hour."), code="throttled"
+        )
+    transaction.on_commit(lambda: send_email_change.delay(user.pk, email, base_url), robust=True)
+    _audit_own(
+        user,
+        action="user.email_change_request",
+        summary=_("%(name)s asked to change their e-mail address to %(email)s")
+        % {"name": user.display_name, "email": email},
+        data={"old": user.email, "new": email},
+    )
+
+
+@transaction.atomic
+def user_email_confirm(*, user, token: str):
+    """Give the account the address its confirmation link holds; EmailChangeError when the link
+    cannot be used, or the address has gone to another account since."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    email = email_change_read(token=token, user=user)
+    old = user.email
+    user.email = email
+    user.save(update_fields=["email"])
+    _audit_own(
+        user,
+        action="user.email_change",
+        summary=_("%(name)s confirmed a new e-mail address: %(email)s") % {"name": user.display_name, "email": email},
+        data={"old": old, "new": email},
+    )
+    return user

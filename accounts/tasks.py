@@ -33,3 +33,17 @@ def send_password_reset(self, user_id: int, base_url: str, office_id: int | None
         send_password_reset_email(user=user, base_url=base_url, office=membership.office if membership else None)
     except (OSError, SMTPException) as exc:
         raise self.retry(exc=exc, countdown=60) from exc
+
+
+@shared_task(bind=True, max_retries=5)
+def send_email_change(self, user_id: int, email: str, base_url: str) -> None:
+    """E-mail the link that confirms a new address, and tell the current address about it."""
+    from accounts.emails import send_email_change_emails
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    try:
+        send_email_change_emails(user=user, email=email, base_url=base_url)
+    except (OSError, SMTPException) as exc:
+        raise self.retry(exc=exc, countdown=60) from exc

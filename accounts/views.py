@@ -109,14 +109,64 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def profile(request):
-    """One's own honorific, name, position (as documents print them), phone and e-mail."""
+    """One's own honorific, name, position (as documents print them), phone and e-mail. The other
+    fields save at once; a new address is e-mailed a link that confirms it."""
+    old_email = request.user.email
     form = ProfileForm(request.POST or None, instance=request.user, request=request)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
-        services.user_profile_update(user=request.user, **values)
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("accounts:profile")
+        email = form.cleaned_data["email"]
+        asked = email.lower() != old_email.lower()  # addresses are compared without case everywhere
+        try:
+            if asked:
+                services.user_email_change_request(user=request.user, email=email, base_url=_base_url(request))
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            values = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+            services.user_profile_update(user=request.user, **values)
+            messages.success(request, _("Your profile has been saved."))
+            if asked and old_email:
+                sent = _(
+                    "A confirmation link was sent to %(email)s. Your e-mail address changes once you open it; "
+                    "until then, e-mail keeps going to %(old)s."
+                )
+                messages.info(request, sent % {"email": email, "old": old_email})
+            elif asked:
+                sent = _("A confirmation link was sent to %(email)s. The address is yours once you open it.")
+                messages.info(request, sent % {"email": email})
+            return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+EMAIL_CHANGE_PROBLEMS = {
+    "invalid": gettext_lazy("This link is not valid. Check that you opened the whole link from the e-mail."),
+    "expired": gettext_lazy("This link has expired. Enter the new address on your profile again to get a new link."),
+    "other-user": gettext_lazy(
+        "This link is for another account. Log out, then sign in with the account that asked for the change."
+    ),
+    "used": gettext_lazy("This link has already been used: your account has this e-mail address."),
+    "stale": gettext_lazy(
+        "This link no longer works: the account's e-mail address or password has changed since it was sent."
+    ),
+    "taken": gettext_lazy("Another account now uses this e-mail address, so it cannot be confirmed for yours."),
+}
+
+
+@login_required
+def email_confirm(request, token):
+    """Confirm a new e-mail address from the link sent to it: the page asks, the button changes.
+    Only the account that asked, signed in, may confirm; the link is the proof that the address is theirs."""
+    try:
+        email = services.email_change_read(token=token, user=request.user)
+        if request.method == "POST":
+            services.user_email_confirm(user=request.user, token=token)
+            messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": email})
+            return redirect("accounts:profile")
+    except services.EmailChangeError as exc:
+        status = {"invalid": 404, "other-user": 403, "taken": 409}.get(exc.reason, 410)
+        context = {"problem": EMAIL_CHANGE_PROBLEMS[exc.reason], "reason": exc.reason}
+        return render(request, "accounts/email_confirm_invalid.html", context, status=status)
+    return render(request, "accounts/email_confirm.html", {"email": email})
 
 
 def csrf_failure(request, reason=""):

@@ -142,6 +142,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=20)
 PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+# A new e-mail address on the profile takes effect once its owner opens the link sent to it, within
+# this many days; one person may ask for a few such links an hour.
+EMAIL_CHANGE_MAX_AGE_DAYS = env.int("EMAIL_CHANGE_MAX_AGE_DAYS", default=3)
+EMAIL_CHANGE_PER_HOUR = env.int("EMAIL_CHANGE_PER_HOUR", default=3)
 # The public IIT confirmation link: confirmations an hour from one client address. A whole office
 # often shares one address, so the limit stops a script, not a busy morning.
 IIT_LINK_POSTS_PER_HOUR = env.int("IIT_LINK_POSTS_PER_HOUR", default=120)

@@ -52,6 +52,7 @@ MATRIX = {
     "accounts:password-reset-confirm": ("GET", "200 200 200 200 200"),  # a bad link: the page says so
     "accounts:password-reset-complete": ("GET", "200 200 200 200 200"),
     "accounts:profile": ("GET", "302 200 200 200 200"),
+    "accounts:email-confirm": ("GET", "302 404 404 404 404"),  # without a link this site signed
     "accounts:invitation-accept": ("GET", "404 404 404 404 404"),  # without a link this site signed
     # Offices are for the people who run the site, which no office role is.
     "accounts:office-list": ("GET", "302 403 403 403 403"),
@@ -309,6 +310,7 @@ def world(framework_2566) -> World:
     kwargs = {
         "accounts:password-reset-confirm": {"uidb64": "MA", "token": "set-by-nobody"},
         "accounts:invitation-accept": {"token": "not-signed-here"},
+        "accounts:email-confirm": {"token": "not-signed-here"},
         "accounts:member-detail": member,
         "accounts:member-update": member,
         "accounts:member-deactivate": member,
