@@ -721,28 +721,34 @@ def unit_delete(*, unit: Unit, membership: Membership) -> None:
 
 # --- one's own account ----------------------------------------------------------------------
 
-PROFILE_FIELDS = ("honorific", "first_name", "last_name", "position", "phone", "email")
+PROFILE_FIELDS = ("honorific", "first_name", "last_name", "position", "phone", "email", "language")
+
+
+def _audit_own_change(user, *, action: str, summary: str, data: dict) -> None:
+    """Record a change to one's own account in the log of each office the person belongs to, or
+    once outside any office for someone who belongs to none."""
+    offices = Office.objects.filter(pk__in=Membership.objects.filter(user=user).values("office_id"))
+    for office in list(offices) or [None]:
+        audit_record(office=office, actor=user, action=action, summary=summary, obj=user, data=data)
 
 
 @transaction.atomic
 def user_profile_update(*, user, **values):
-    """The person's own name, honorific, position (printed in documents), phone and e-mail."""
+    """The person's own name, honorific, position (printed in documents), phone, e-mail and
+    language."""
     user = User.objects.select_for_update().get(pk=user.pk)
     changed = _changed(user, PROFILE_FIELDS, values)
     for name in changed:
         setattr(user, name, values[name])
     if changed:
         user.save(update_fields=changed)
-        for office in Office.objects.filter(pk__in=Membership.objects.filter(user=user).values("office_id")):
-            audit_record(
-                office=office,
-                actor=user,
-                action="user.profile",
-                summary=_("%(name)s updated their profile: %(fields)s")
-                % {"name": user.display_name, "fields": _labels(User, changed)},
-                obj=user,
-                data={name: values[name] for name in changed},
-            )
+        _audit_own_change(
+            user,
+            action="user.profile",
+            summary=_("%(name)s updated their profile: %(fields)s")
+            % {"name": user.display_name, "fields": _labels(User, changed)},
+            data={name: values[name] for name in changed},
+        )
     return user
 
 

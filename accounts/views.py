@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -35,6 +36,7 @@ from accounts.models import Invitation, Membership, Office, Role, StaffMember, U
 from accounts.permissions import get_membership_or_404, is_office_manager, require_office_manager
 from accounts.sheets import read_staff_sheet
 from core.http import client_ip
+from core.i18n import language_cookie_set
 from core.versions import StaleVersionError
 from core.views import error_messages
 
@@ -53,6 +55,13 @@ def _base_url(request: HttpRequest) -> str:
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:  # a blank one leaves this browser's own choice as it is
+            language_cookie_set(response, language)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -109,13 +118,19 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def profile(request):
-    """One's own honorific, name, position (as documents print them), phone and e-mail."""
+    """One's own honorific, name, position (as documents print them), phone, e-mail and language."""
     form = ProfileForm(request.POST or None, instance=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
-        services.user_profile_update(user=request.user, **values)
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("accounts:profile")
+        user = services.user_profile_update(user=request.user, **values)
+        response = redirect("accounts:profile")
+        language = translation.get_language()
+        if "language" in form.changed_data:
+            language_cookie_set(response, user.language)
+            language = user.language or settings.LANGUAGE_CODE
+        with translation.override(language):  # the next page's language
+            messages.success(request, _("Your profile has been saved."))
+        return response
     return render(request, "accounts/profile.html", {"form": form})
 
 
