@@ -237,6 +237,12 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
 
+class LanguageForm(forms.Form):
+    """The language switch at the top of every page."""
+
+    language = forms.ChoiceField(choices=language_choices)
+
+
 class ThrottledPasswordChangeForm(PasswordChangeForm):
     """The old password is checked through the authentication backends, so wrong guesses count
     towards the same lockout as the login form (django-axes) and a locked name is refused."""

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -178,8 +179,6 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_from_token(token: str) -> Invitation:
     """The open invitation a link stands for, or InvitationError saying why it cannot be used."""
-    from django.conf import settings
-
     signer = signing.TimestampSigner(salt=INVITATION_SALT)
     try:
         value = signer.unsign(token, max_age=settings.INVITATION_MAX_AGE_DAYS * 24 * 60 * 60)
@@ -749,6 +748,28 @@ def user_profile_update(*, user, **values):
             % {"name": user.display_name, "fields": _labels(User, changed)},
             data={name: values[name] for name in changed},
         )
+    return user
+
+
+@transaction.atomic
+def user_language_set(*, user, language: str):
+    """The language the person's pages are shown in, kept with their account and applied when
+    they log in; blank follows the browser's choice, or the site's default."""
+    languages = dict(settings.LANGUAGES)
+    if language and language not in languages:
+        raise ValidationError(_("Choose one of the site's languages."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.language == language:
+        return user
+    user.language = language
+    user.save(update_fields=["language"])
+    _audit_own_change(
+        user,
+        action="user.language",
+        summary=_("%(name)s set their language: %(language)s")
+        % {"name": user.display_name, "language": languages.get(language) or _("the site's default")},
+        data={"language": language},
+    )
     return user
 
 

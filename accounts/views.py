@@ -16,12 +16,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts import roster, selectors, services, throttle
 from accounts.forms import (
     AuditFilterForm,
     InvitationAcceptForm,
     InvitationForm,
+    LanguageForm,
     MemberForm,
     OfficeForm,
     ProfileForm,
@@ -62,6 +64,17 @@ class LoginView(auth_views.LoginView):
         if language:  # a blank one leaves this browser's own choice as it is
             language_cookie_set(response, language)
         return response
+
+
+@require_POST
+def language_set(request):
+    """The ไทย/EN switch: Django's set_language (the cookie, back to the page), and for someone
+    signed in, the language of their account too."""
+    response = set_language(request)
+    form = LanguageForm(request.POST)
+    if request.user.is_authenticated and form.is_valid():
+        services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+    return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

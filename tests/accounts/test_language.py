@@ -3,8 +3,10 @@ and applied when they log in. Blank follows the browser's choice, or the site's 
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import AuditEvent
 from tests.factories import MembershipFactory, UserFactory
 
@@ -24,6 +26,10 @@ def somsri(db):
 
 def profile_data(**values):
     return {"first_name": "สมศรี", "last_name": "มีสุข", "email": "somsri@example.go.th", **values}
+
+
+def switch(client, language, next_url="/accounts/profile/"):
+    return client.post(reverse("accounts:language-set"), {"language": language, "next": next_url})
 
 
 # --- the profile ------------------------------------------------------------------------------
@@ -106,3 +112,70 @@ def test_a_failed_login_sets_no_language(client, somsri):
     response = client.post(reverse("accounts:login"), {"username": "somsri", "password": "ผิด"})
     assert response.status_code == 200
     assert COOKIE not in response.cookies
+
+
+# --- the ไทย/EN switch --------------------------------------------------------------------------
+
+
+def test_the_switch_saves_the_language_of_someone_signed_in(client, somsri):
+    client.force_login(somsri)
+    response = switch(client, "en")
+    assert response.status_code == 302 and response["Location"] == "/accounts/profile/"
+    assert response.cookies[COOKIE].value == "en"
+    somsri.refresh_from_db()
+    assert somsri.language == "en"
+    event = AuditEvent.objects.get(action="user.language")
+    assert (event.actor, event.office, event.data) == (somsri, somsri.memberships.get().office, {"language": "en"})
+    switch(client, "en")
+    assert AuditEvent.objects.filter(action="user.language").count() == 1  # nothing changed the second time
+    switch(client, "th")
+    somsri.refresh_from_db()
+    assert somsri.language == "th"
+    assert client.get(reverse("accounts:profile"))["Content-Language"] == "th"
+
+
+def test_the_switch_still_works_for_anonymous_visitors(client, somsri):
+    response = switch(client, "en", next_url=reverse("accounts:login"))
+    assert response.status_code == 302 and response.cookies[COOKIE].value == "en"
+    assert client.get(reverse("accounts:login"))["Content-Language"] == "en"
+    assert not AuditEvent.objects.filter(action__startswith="user.").exists()
+    somsri.refresh_from_db()
+    assert somsri.language == ""
+
+
+def test_the_switch_keeps_no_unknown_language(client, somsri):
+    client.force_login(somsri)
+    assert switch(client, "xx").status_code == 302
+    somsri.refresh_from_db()
+    assert somsri.language == ""
+    assert not AuditEvent.objects.filter(action__startswith="user.").exists()
+
+
+def test_the_switch_needs_post(client, somsri):
+    client.force_login(somsri)
+    assert client.get(reverse("accounts:language-set"), {"language": "en"}).status_code == 405
+    somsri.refresh_from_db()
+    assert somsri.language == ""
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+def test_someone_in_no_office_has_the_change_logged_outside_any_office(db):
+    user = UserFactory()
+    services.user_language_set(user=user, language="en")
+    event = AuditEvent.objects.get(action="user.language")
+    assert (event.actor, event.office) == (user, None)
+
+
+def test_each_office_logs_a_members_language(somsri):
+    MembershipFactory(user=somsri)
+    services.user_language_set(user=somsri, language="en")
+    assert AuditEvent.objects.filter(action="user.language", actor=somsri).count() == 2
+
+
+def test_the_service_refuses_a_language_the_site_lacks(somsri):
+    with pytest.raises(ValidationError):
+        services.user_language_set(user=somsri, language="fr")
+    somsri.refresh_from_db()
+    assert somsri.language == ""
