@@ -43,7 +43,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(RefuseDeletingHistoryMixin, BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Work"), {"fields": ["honorific", "position", "phone"]}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Work"), {"fields": ["honorific", "position", "phone", "language"]}))
     list_display = ["username", "first_name", "last_name", "position", "is_active", "is_staff"]
     inlines = [MembershipInline]
     refusal = _(

@@ -1,10 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordChangeForm, UsernameField
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEvent, Invitation, Office, Role, StaffMember, Unit, User
+from accounts.models import AuditEvent, Invitation, Office, Role, StaffMember, Unit, User, language_choices
 from core.forms import ThaiDateField
 from core.thai import ThaiCollate
 
@@ -188,9 +190,11 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Needed only to change the e-mail address."),
     )
 
+    field_order = ["honorific", "first_name", "last_name", "position", "phone", "email", "current_password"]
+
     class Meta:
         model = User
-        fields = ["honorific", "first_name", "last_name", "position", "phone", "email"]
+        fields = ["honorific", "first_name", "last_name", "position", "phone", "email", "language"]
         widgets = {
             "honorific": HonorificInput(),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
@@ -198,6 +202,10 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "honorific": _("Printed before your name in documents, e.g. นาย, นาง, นางสาว, ดร."),
             "position": _("Printed under your name in documents."),
+            "language": _(
+                "The pages are shown in this language whenever you log in, on any computer. "
+                "The ไทย/EN buttons at the top change it too."
+            ),
         }
 
     def __init__(self, *args, request=None, **kwargs):
@@ -210,6 +218,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["email"].help_text = _(
             "A new address takes effect once you open the link e-mailed to it; until then, the current one is used."
         )
+        # Each language by its own name, as a person who cannot read the other one finds it.
+        default = get_language_info(settings.LANGUAGE_CODE)["name_local"]
+        self.fields["language"].choices = [
+            ("", _("The site's default (%(language)s)") % {"language": default}),
+            *((code, get_language_info(code)["name_local"]) for code, _name in language_choices()),
+        ]
 
     def clean_email(self):
         email = self.cleaned_data["email"]
@@ -226,6 +240,12 @@ class ProfileForm(forms.ModelForm):
             if user is None or user.pk != self.instance.pk:
                 self.add_error("current_password", _("Enter your current password to change the e-mail address."))
         return cleaned
+
+
+class LanguageForm(forms.Form):
+    """The language switch at the top of every page."""
+
+    language = forms.ChoiceField(choices=language_choices)
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):

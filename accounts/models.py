@@ -21,10 +21,17 @@ def validate_office_slug(value: str) -> None:
         raise ValidationError(_("“%(slug)s” is reserved for the site itself."), params={"slug": value})
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages, read when asked so that a migration does not copy them."""
+    return settings.LANGUAGES
+
+
 class User(AbstractUser):
     honorific = models.CharField(_("honorific"), max_length=50, blank=True, help_text=_("e.g. นาย, นาง, นางสาว, ดร."))
     position = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Blank follows the language the browser chose, or the site's (Thai).
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=language_choices)
 
     class Meta:
         verbose_name = _("user")

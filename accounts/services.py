@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -180,8 +181,6 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_from_token(token: str) -> Invitation:
     """The open invitation a link stands for, or InvitationError saying why it cannot be used."""
-    from django.conf import settings
-
     signer = signing.TimestampSigner(salt=INVITATION_SALT)
     try:
         value = signer.unsign(token, max_age=settings.INVITATION_MAX_AGE_DAYS * 24 * 60 * 60)
@@ -724,28 +723,55 @@ def unit_delete(*, unit: Unit, membership: Membership) -> None:
 # --- one's own account ----------------------------------------------------------------------
 
 # The e-mail address is not among them: a new one waits for its owner to confirm it (below).
-PROFILE_FIELDS = ("honorific", "first_name", "last_name", "position", "phone")
+PROFILE_FIELDS = ("honorific", "first_name", "last_name", "position", "phone", "language")
+
+
+def _audit_own_change(user, *, action: str, summary: str, data: dict) -> None:
+    """Record a change to one's own account in the log of each office the person belongs to, or
+    once outside any office for someone who belongs to none."""
+    offices = Office.objects.filter(pk__in=Membership.objects.filter(user=user).values("office_id"))
+    for office in list(offices) or [None]:
+        audit_record(office=office, actor=user, action=action, summary=summary, obj=user, data=data)
 
 
 @transaction.atomic
 def user_profile_update(*, user, **values):
-    """The person's own name, honorific, position (printed in documents) and phone."""
+    """The person's own name, honorific, position (printed in documents), phone and language."""
     user = User.objects.select_for_update().get(pk=user.pk)
     changed = _changed(user, PROFILE_FIELDS, values)
     for name in changed:
         setattr(user, name, values[name])
     if changed:
         user.save(update_fields=changed)
-        for office in Office.objects.filter(pk__in=Membership.objects.filter(user=user).values("office_id")):
-            audit_record(
-                office=office,
-                actor=user,
-                action="user.profile",
-                summary=_("%(name)s updated their profile: %(fields)s")
-                % {"name": user.display_name, "fields": _labels(User, changed)},
-                obj=user,
-                data={name: values[name] for name in changed},
-            )
+        _audit_own_change(
+            user,
+            action="user.profile",
+            summary=_("%(name)s updated their profile: %(fields)s")
+            % {"name": user.display_name, "fields": _labels(User, changed)},
+            data={name: values[name] for name in changed},
+        )
+    return user
+
+
+@transaction.atomic
+def user_language_set(*, user, language: str):
+    """The language the person's pages are shown in, kept with their account and applied when
+    they log in; blank follows the browser's choice, or the site's default."""
+    languages = dict(settings.LANGUAGES)
+    if language and language not in languages:
+        raise ValidationError(_("Choose one of the site's languages."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.language == language:
+        return user
+    user.language = language
+    user.save(update_fields=["language"])
+    _audit_own_change(
+        user,
+        action="user.language",
+        summary=_("%(name)s set their language: %(language)s")
+        % {"name": user.display_name, "language": languages.get(language) or _("the site's default")},
+        data={"language": language},
+    )
     return user
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/profile/email/<str:token>/", views.email_confirm, name="email-confirm"),
+    path("i18n/setlang/", views.language_set, name="language-set"),
     path("accounts/invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     # The offices, for the people who run the site.
     path("accounts/offices/", views.office_list, name="office-list"),

@@ -12,15 +12,18 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts import roster, selectors, services, throttle
 from accounts.forms import (
     AuditFilterForm,
     InvitationAcceptForm,
     InvitationForm,
+    LanguageForm,
     MemberForm,
     OfficeForm,
     ProfileForm,
@@ -35,6 +38,7 @@ from accounts.models import Invitation, Membership, Office, Role, StaffMember, U
 from accounts.permissions import get_membership_or_404, is_office_manager, require_office_manager
 from accounts.sheets import read_staff_sheet
 from core.http import client_ip
+from core.i18n import language_cookie_set
 from core.versions import StaleVersionError
 from core.views import error_messages
 
@@ -53,6 +57,24 @@ def _base_url(request: HttpRequest) -> str:
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:  # a blank one leaves this browser's own choice as it is
+            language_cookie_set(response, language)
+        return response
+
+
+@require_POST
+def language_set(request):
+    """The ไทย/EN switch: Django's set_language (the cookie, back to the page), and for someone
+    signed in, the language of their account too."""
+    response = set_language(request)
+    form = LanguageForm(request.POST)
+    if request.user.is_authenticated and form.is_valid():
+        services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+    return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -109,8 +131,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def profile(request):
-    """One's own honorific, name, position (as documents print them), phone and e-mail. The other
-    fields save at once; a new address is e-mailed a link that confirms it."""
+    """One's own honorific, name, position (as documents print them), phone, e-mail and language.
+    The other fields save at once; a new address is e-mailed a link that confirms it."""
     old_email = request.user.email
     form = ProfileForm(request.POST or None, instance=request.user, request=request)
     if request.method == "POST" and form.is_valid():
@@ -123,18 +145,24 @@ def profile(request):
             form.add_error("email", exc)
         else:
             values = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
-            services.user_profile_update(user=request.user, **values)
-            messages.success(request, _("Your profile has been saved."))
-            if asked and old_email:
-                sent = _(
-                    "A confirmation link was sent to %(email)s. Your e-mail address changes once you open it; "
-                    "until then, e-mail keeps going to %(old)s."
-                )
-                messages.info(request, sent % {"email": email, "old": old_email})
-            elif asked:
-                sent = _("A confirmation link was sent to %(email)s. The address is yours once you open it.")
-                messages.info(request, sent % {"email": email})
-            return redirect("accounts:profile")
+            user = services.user_profile_update(user=request.user, **values)
+            response = redirect("accounts:profile")
+            language = translation.get_language()
+            if "language" in form.changed_data:
+                language_cookie_set(response, user.language)
+                language = user.language or settings.LANGUAGE_CODE
+            with translation.override(language):  # the next page's language
+                messages.success(request, _("Your profile has been saved."))
+                if asked and old_email:
+                    sent = _(
+                        "A confirmation link was sent to %(email)s. Your e-mail address changes once you open it; "
+                        "until then, e-mail keeps going to %(old)s."
+                    )
+                    messages.info(request, sent % {"email": email, "old": old_email})
+                elif asked:
+                    sent = _("A confirmation link was sent to %(email)s. The address is yours once you open it.")
+                    messages.info(request, sent % {"email": email})
+            return response
     return render(request, "accounts/profile.html", {"form": form})
 
 

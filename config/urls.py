@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from core.views import health, live
 from ita.views import home
@@ -14,7 +13,6 @@ urlpatterns = [
     path("livez", live, name="live"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("ita.urls")),
     path("", include("spdca.urls")),
     path("", include("oit.urls")),

@@ -45,8 +45,8 @@ def _pick(texts: dict, language: str | None) -> str:
 
 
 def recipient_language(user, office=None) -> str:
-    """The language of a person's messages. People have no language of their own yet: the
-    office's default (Thai) applies. The one place to change when they do."""
+    """The language of a person's messages: the one they chose (on their profile or with the
+    ไทย/EN switch), else the office's default (Thai)."""
     return getattr(user, "language", "") or settings.NOTIFICATIONS_DEFAULT_LANGUAGE
 
 

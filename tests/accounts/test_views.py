@@ -15,7 +15,7 @@ def test_the_login_page_is_thai_by_default(client):
 
 
 def test_english_is_a_choice_that_sticks(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("accounts:login")})
+    response = client.post(reverse("accounts:language-set"), {"language": "en", "next": reverse("accounts:login")})
     assert response.status_code == 302
     response = client.get(reverse("accounts:login"))
     assert response["Content-Language"] == "en"

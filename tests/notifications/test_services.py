@@ -78,6 +78,14 @@ def test_in_app_notifications_are_there_at_once_and_unread(team):
     assert row.subject == "O1 ถูกส่งกลับให้แก้ไข" and row.language == "th"
 
 
+def test_a_person_who_chose_english_gets_english(team):
+    staff = team[Role.STAFF]
+    staff.user.language = "en"
+    staff.user.save()
+    (row,) = [r for r in send([staff.user], staff.office) if r.channel == Channel.APP]
+    assert row.subject == "O1 was returned" and row.language == "en"
+
+
 @pytest.fixture
 def dead_broker():
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_connection_timeout")}
