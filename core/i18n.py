@@ -5,9 +5,14 @@ from django.utils.translation import get_language
 
 def localized(obj: object, field: str) -> str:
     """`obj.<field>_en` when the UI is in English and it is filled in, else `obj.<field>_th`."""
-    thai = getattr(obj, f"{field}_th", "")
+    return localized_pair(getattr(obj, f"{field}_th", ""), getattr(obj, f"{field}_en", ""))
+
+
+def localized_pair(thai: str, english: str) -> str:
+    """The English text when the UI is in English and there is one, else the Thai: `localized`
+    for names read as plain values."""
     if (get_language() or "th").startswith("en"):
-        return getattr(obj, f"{field}_en", "") or thai
+        return english or thai
     return thai
 
 

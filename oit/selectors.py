@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language
 
+from core.i18n import localized_pair
 from ita import scoring
 from ita.models import Assessment, ItemDefinition, SubIndicator
 from oit.models import Approval, Evidence, Item, ItemEvent
@@ -92,11 +92,6 @@ def item_row_groups(items: QuerySet[Item], assessment: Assessment, *, today: dat
 
 
 def _rows(items: QuerySet[Item], assessment: Assessment, *, today: date) -> tuple[list[ItemRow], list[tuple]]:
-    english = (get_language() or "th").startswith("en")  # as core.i18n.localized decides
-
-    def name(thai: str, other: str) -> str:
-        return (other or thai) if english else thai
-
     # The detail URL is the list's URL and the code: one reverse() instead of one a row.
     base = reverse("oit:item-list", args=[assessment.office.slug, assessment.fiscal_year])
     labels = dict(Item.Status.choices)
@@ -105,7 +100,7 @@ def _rows(items: QuerySet[Item], assessment: Assessment, *, today: date) -> tupl
         (pk, code, name_th, name_en, unit_name, unit_short, due, status, *group) = values
         row = ItemRow(
             code=code,
-            name=name(name_th, name_en),
+            name=localized_pair(name_th, name_en),
             url=f"{base}{code}/",
             unit=unit_short or unit_name or "",  # Unit.__str__
             due_date=due,
@@ -116,7 +111,7 @@ def _rows(items: QuerySet[Item], assessment: Assessment, *, today: date) -> tupl
         rows.append(row)
         by_pk[pk] = row
         s_id, s_code, s_th, s_en, i_id, i_number, i_th, i_en = group
-        keys.append((i_id, i_number, name(i_th, i_en), s_id, s_code, name(s_th, s_en)))
+        keys.append((i_id, i_number, localized_pair(i_th, i_en), s_id, s_code, localized_pair(s_th, s_en)))
     if by_pk:
         named = (
             Item.assignees.through.objects.filter(item_id__in=by_pk)
@@ -147,7 +142,6 @@ class ReviewRow:
 def review_rows(assessment: Assessment, reviewer) -> tuple[list[ReviewRow], list[ReviewRow]]:
     """The submitted items, oldest first, and the approved ones, in the item order, in one query:
     each with its approvals in the current review round and whether `reviewer` gave one."""
-    english = (get_language() or "th").startswith("en")  # as core.i18n.localized decides
     base = reverse("oit:item-list", args=[assessment.office.slug, assessment.fiscal_year])
     this_round = Approval.objects.filter(item=OuterRef("pk"), review_round=OuterRef("review_round"))
     counted = this_round.order_by().values("item").annotate(n=Count("pk")).values("n")
@@ -179,7 +173,7 @@ def review_rows(assessment: Assessment, reviewer) -> tuple[list[ReviewRow], list
             ReviewRow(
                 pk=pk,
                 code=code,
-                name=(name_en or name_th) if english else name_th,
+                name=localized_pair(name_th, name_en),
                 url=f"{base}{code}/",
                 unit=unit_short or unit_name or "",  # Unit.__str__
                 status=status,
