@@ -109,37 +109,26 @@ def staff_member_deactivate(
     *, staff_member: StaffMember, membership: Membership, expected_version: int | None = None
 ) -> StaffMember:
     """The person left: off the population, their confirmations kept."""
-    entry = _lock(staff_member, membership, expected_version)
-    if not entry.is_active:
-        return entry
-    entry.is_active = False
-    save_version(entry, "is_active")
-    audit_record(
-        office=entry.office,
-        actor=membership.user,
-        action="roster.deactivate",
-        summary=_("Taken off the staff list: %(name)s") % {"name": entry.full_name},
-        obj=entry,
-    )
-    return entry
+    summary = _("Taken off the staff list: %(name)s")
+    return _set_active(staff_member, membership, expected_version, False, "roster.deactivate", summary)
 
 
 @transaction.atomic
 def staff_member_reactivate(
     *, staff_member: StaffMember, membership: Membership, expected_version: int | None = None
 ) -> StaffMember:
+    summary = _("Back on the staff list: %(name)s")
+    return _set_active(staff_member, membership, expected_version, True, "roster.reactivate", summary)
+
+
+def _set_active(staff_member, membership, expected_version, active: bool, action: str, summary: str) -> StaffMember:
     entry = _lock(staff_member, membership, expected_version)
-    if entry.is_active:
+    if entry.is_active == active:
         return entry
-    entry.is_active = True
+    entry.is_active = active
     save_version(entry, "is_active")
-    audit_record(
-        office=entry.office,
-        actor=membership.user,
-        action="roster.reactivate",
-        summary=_("Back on the staff list: %(name)s") % {"name": entry.full_name},
-        obj=entry,
-    )
+    summary = summary % {"name": entry.full_name}
+    audit_record(office=entry.office, actor=membership.user, action=action, summary=summary, obj=entry)
     return entry
 
 
