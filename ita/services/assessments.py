@@ -38,8 +38,12 @@ def assessment_open(*, office: Office, framework: Framework, user, carry_over: b
         office=office,
         actor=user,
         action="assessment.opened",
-        summary=f"Opened the assessment of fiscal year {framework.fiscal_year}"
-        + ("" if carry_over else ", nothing carried over"),
+        summary=(
+            _("Opened the assessment of fiscal year %(year)s")
+            if carry_over
+            else _("Opened the assessment of fiscal year %(year)s, nothing carried over")
+        )
+        % {"year": framework.fiscal_year},
         obj=assessment,
     )
     return assessment

@@ -100,8 +100,8 @@ def iit_roster_record(
             office=assessment.office,
             actor=membership.user,
             action="respondents.iit_ticked",
-            summary=f"IIT confirmed from the staff list for {len(recorded)}: "
-            + ", ".join(c.staff_member.full_name for c in recorded),
+            summary=_("IIT confirmed from the staff list for %(count)d: %(names)s")
+            % {"count": len(recorded), "names": ", ".join(c.staff_member.full_name for c in recorded)},
             obj=assessment,
             data={"staff_members": [c.staff_member_id for c in recorded]},
         )
@@ -190,7 +190,7 @@ def iit_link_confirm(
         office=assessment.office,
         actor=None,
         action="respondents.iit_confirmed",
-        summary=f"IIT confirmed through the public link for {staff_member.full_name}",
+        summary=_("IIT confirmed through the public link for %(name)s") % {"name": staff_member.full_name},
         obj=confirmation,
     )
     return confirmation

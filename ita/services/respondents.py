@@ -64,7 +64,8 @@ def target_update(
         office=membership.office,
         actor=membership.user,
         action="respondents.target",
-        summary=f"{target.rule.instrument.code}: population {population}, required {target.required}",
+        summary=_("%(instrument)s: population %(population)s, required %(required)s")
+        % {"instrument": target.rule.instrument.code, "population": population, "required": target.required},
         obj=target,
     )
     return target
@@ -95,7 +96,7 @@ def iit_confirm(
         office=assessment.office,
         actor=membership.user,
         action="respondents.iit_confirmed",
-        summary=f"IIT confirmed for {user.display_name}",
+        summary=_("IIT confirmed for %(name)s") % {"name": user.display_name},
         obj=confirmation,
     )
     return confirmation
@@ -211,9 +212,10 @@ def eit_count_add(
         existing = EITCount.objects.get(assessment=assessment, token=token)
         existing.repeated = True
         return existing
-    summary = f"{instrument.code} {count} via {channel} on {date}"
+    values = {"instrument": instrument.code, "count": count, "channel": channel, "date": format_be_date(date)}
+    summary = _("%(instrument)s %(count)s via %(channel)s on %(date)s") % values
     if outside_window_reason:
-        summary += f", outside the survey window: {outside_window_reason}"
+        summary += " · " + _("outside the survey window: %(reason)s") % {"reason": outside_window_reason}
     audit_record(
         office=assessment.office,
         actor=membership.user,
@@ -233,7 +235,8 @@ def eit_count_remove(*, entry: EITCount, membership: Membership) -> None:
         office=entry.assessment.office,
         actor=membership.user,
         action="respondents.eit_removed",
-        summary=f"Removed EIT {entry.count} via {entry.channel} on {entry.date}",
+        summary=_("Removed EIT %(count)s via %(channel)s on %(date)s")
+        % {"count": entry.count, "channel": entry.channel, "date": format_be_date(entry.date)},
         obj=entry,
     )
     entry.delete()

@@ -70,7 +70,8 @@ def result_enter(
         office=assessment.office,
         actor=membership.user,
         action="results.entered",
-        summary=f"Results {assessment.fiscal_year}: total {scoring.rounded(summary.total)} ({summary.band.code})",
+        summary=_("Results of fiscal year %(year)s: total %(total)s (%(band)s)")
+        % {"year": assessment.fiscal_year, "total": scoring.rounded(summary.total), "band": summary.band.code},
         obj=result,
         data={str(number): str(score) for number, score in scores.items()},
     )
@@ -90,7 +91,8 @@ def target_band_update(*, assessment: Assessment, membership: Membership, target
         office=assessment.office,
         actor=membership.user,
         action="results.target",
-        summary=f"Target level {assessment.fiscal_year}: {target_band or '-'}",
+        summary=_("Target level for fiscal year %(year)s: %(band)s")
+        % {"year": assessment.fiscal_year, "band": target_band or "-"},
         obj=assessment,
     )
     return assessment

@@ -108,7 +108,7 @@ def test_opening_without_the_carry_over_copies_nothing(client, admin_member, yea
     assessment = Assessment.objects.get(office=admin_member.office, fiscal_year=2569)
     assert not assessment.oit_items.filter(unit__isnull=False).exists()
     assert not assessment.improvements.exists() and not assessment.lessons.exists()
-    assert AuditEvent.objects.filter(action="assessment.opened", summary__contains="nothing carried").exists()
+    assert AuditEvent.objects.filter(action="assessment.opened", summary__contains="โดยไม่ยกรายการจากปีก่อนมา").exists()
 
 
 def test_copying_later_follows_the_chain_too(admin_member, year_2566, client):

@@ -119,7 +119,9 @@ def test_only_an_administrator_goes_outside_the_window_and_says_why(assessment, 
     entry = add(assessment, admin_member, date=late, outside_window_reason="  ส่งแบบฟอร์มกระดาษล่าช้า ")
     assert entry.outside_window_reason == "ส่งแบบฟอร์มกระดาษล่าช้า"
     event = AuditEvent.objects.get(action="respondents.eit_counted")
-    assert "outside the survey window: ส่งแบบฟอร์มกระดาษล่าช้า" in event.summary
+    assert "ส่งแบบฟอร์มกระดาษล่าช้า" in event.summary  # the reason, in the log
+    # The office's log reads in Thai, with a Buddhist-Era date (3 July 2566).
+    assert "นอกช่วงเก็บข้อมูลแบบวัด" in event.summary and "2566" in event.summary
     inside = add(assessment, admin_member, outside_window_reason="ไม่จำเป็น")
     assert inside.outside_window_reason == ""  # nothing to explain
 
